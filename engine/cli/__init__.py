@@ -1,0 +1,44 @@
+"""The ``ipsdg`` command. Each command is a few lines over one engine function.
+
+Commands live in sibling modules and register themselves on ``main``; bad input
+becomes one line per problem on stderr and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from engine.errors import InputError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def report_input_errors(func: F) -> F:
+    """Turn InputError into the CLI contract: problems on stderr, exit 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except InputError as exc:
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            sys.exit(2)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="ipsdg")
+def main() -> None:
+    """ipsdg: SDG compliance and ESG screening of IP-backed securities."""
+
+
+# Command modules register on import; keep this list sorted.
+from engine.cli import demo as _demo  # noqa: E402,F401
+from engine.cli import validate as _validate  # noqa: E402,F401

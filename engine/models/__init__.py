@@ -1,0 +1,20 @@
+"""Every pydantic model of ipsdg, importable as ``engine.models.X``.
+
+Submodules group the models by pipeline stage; this module re-exports them.
+"""
+
+from engine.models.base import CrossFieldError, Strict
+from engine.models.deal import (
+    Allocation, AssetKind, AssetStatus, CashFlows, CreditEnhancement, Deal, DocumentRef, ExternalReview,
+    Framework, Guarantee, IcmaCategory, ImpactKPI, IPAsset, Licensee, Lien, Litigation,
+    ManagementOfProceeds, Party, Projection, ProjectSelection, Reporting, ReportingCommitment, Reserves,
+    SDGClaim, Sector, Structure, SustainabilityLinkedTerms, Tranche, ValuationAssumptions, YearAmount,
+)
+
+__all__ = [
+    "Allocation", "AssetKind", "AssetStatus", "CashFlows", "CreditEnhancement", "CrossFieldError", "Deal",
+    "DocumentRef", "ExternalReview", "Framework", "Guarantee", "IPAsset", "IcmaCategory", "ImpactKPI",
+    "Licensee", "Lien", "Litigation", "ManagementOfProceeds", "Party", "ProjectSelection", "Projection",
+    "Reporting", "ReportingCommitment", "Reserves", "SDGClaim", "Sector", "Strict", "Structure",
+    "SustainabilityLinkedTerms", "Tranche", "ValuationAssumptions", "YearAmount",
+]

@@ -1,0 +1,400 @@
+"""The deal: who issues, how it is structured, which IP backs it, where the money goes.
+
+Closed lists are ``Literal`` types so a wrong value is reported with the valid
+choices. Field names are the JSON/YAML keys of a deal file (see examples/deals/).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from engine.models.base import (
+    Country, Currency, IsoDate, Money, NonEmptyStr, Percent, PositiveMoney, Slug, Strict, check,
+)
+
+Sector = Literal[
+    "agriculture", "automotive", "biotechnology", "chemicals", "construction", "consumer_goods",
+    "education", "electronics", "energy_renewable", "financial_services", "food_beverage",
+    "fossil_fuel_distribution", "fossil_fuel_extraction", "fossil_fuel_power", "fossil_fuel_refining",
+    "healthcare", "hospitality", "manufacturing", "media_entertainment", "mining", "pharmaceuticals",
+    "public_sector", "restaurants", "retail", "software", "telecommunications", "transport",
+    "utilities", "waste_management", "water", "other",
+]
+IcmaCategory = Literal[
+    # Green Bond Principles (ICMA, June 2021 edition; ids as in shared/reference/icma_categories.yaml)
+    "renewable_energy", "energy_efficiency", "pollution_prevention_and_control",
+    "sustainable_natural_resources_and_land_use", "biodiversity_conservation", "clean_transportation",
+    "sustainable_water_and_wastewater_management", "climate_change_adaptation",
+    "circular_economy", "green_buildings",
+    # Social Bond Principles (ICMA, June 2021 edition)
+    "affordable_basic_infrastructure", "access_to_essential_services", "affordable_housing",
+    "employment_generation", "food_security", "socioeconomic_advancement_and_empowerment",
+]
+AssetKind = Literal["patent", "utility_model", "design", "trademark", "copyright", "trade_secret"]
+AssetStatus = Literal["pending", "granted", "registered", "expired", "lapsed", "licensed_in"]
+Frequency = Literal["annual", "semi_annual", "quarterly", "monthly", "one_off", "none"]
+
+
+class Party(Strict):
+    name: NonEmptyStr
+    country: Country
+    sector: Sector
+
+
+class Tranche(Strict):
+    name: NonEmptyStr
+    principal: PositiveMoney
+    coupon_pct: float = Field(ge=0, le=50, description="annual coupon, percent")
+    tenor_years: int = Field(ge=1, le=100)
+    amortisation: Literal["bullet", "level", "schedule"] = "bullet"
+    schedule: list[Money] | None = Field(default=None, description="principal repaid in each year, for 'schedule'")
+    seniority: Literal["senior", "mezzanine", "junior", "equity"] = "senior"
+    rating: str | None = None
+
+    @model_validator(mode="after")
+    def _schedule_repays_principal(self) -> Tranche:
+        issues: list[tuple[tuple[str | int, ...], str]] = []
+        if self.amortisation == "schedule":
+            if not self.schedule:
+                issues.append((("schedule",), "amortisation 'schedule' needs a per-year 'schedule' list"))
+            else:
+                if len(self.schedule) != self.tenor_years:
+                    issues.append((("schedule",), f"schedule has {len(self.schedule)} years but the tenor is "
+                                   f"{self.tenor_years}"))
+                total = sum(self.schedule)
+                if abs(total - self.principal) > max(0.01, 1e-6 * self.principal):
+                    issues.append((("schedule",), f"schedule repays {total:,.2f} but the principal is "
+                                   f"{self.principal:,.2f}"))
+        elif self.schedule is not None:
+            issues.append((("schedule",), f"a schedule is given but amortisation is {self.amortisation!r}; "
+                           "set amortisation: schedule or remove it"))
+        check(issues)
+        return self
+
+
+class Structure(Strict):
+    type: Literal["securitisation", "secured_bond", "corporate_bond", "loan"]
+    label: Literal["green", "social", "sustainability", "sustainability_linked", "none"]
+    collateral_basis: Literal["whole_business", "royalty", "catalogue", "patent_licence",
+                              "trademark_licence"] = Field(
+        description="what the cash flows are: DSCR bands differ for whole-business and royalty/catalogue deals")
+    secured_green_type: Literal["collateral", "standard"] | None = Field(
+        default=None, description="ICMA Secured Green Bonds (2022): green collateral, or standard secured")
+    synthetic: bool = False
+    claims_eu_gbs: bool = False
+    originator_is_issuer: bool = Field(default=False, description="EU GBS Art. 15: the originator issues the bond")
+
+
+class Guarantee(Strict):
+    provider: NonEmptyStr
+    amount: PositiveMoney
+    type: Literal["full", "partial", "first_loss"] = "partial"
+
+
+class CreditEnhancement(Strict):
+    guarantees: list[Guarantee] = []
+    overcollateralisation_pct: Percent = 0.0
+
+
+class Reserves(Strict):
+    interest_reserve_months: float = Field(default=0.0, ge=0, le=60)
+    cash_reserve: Money = 0.0
+
+
+class Licensee(Strict):
+    name: NonEmptyStr
+    sector: Sector
+    country: Country | None = None
+    royalty_share_pct: Percent
+
+
+class Litigation(Strict):
+    pending: bool = False
+    share_at_risk_pct: Percent = 0.0
+    description: str | None = None
+
+
+class Lien(Strict):
+    holder: NonEmptyStr
+    amount: Money | None = None
+
+
+class YearAmount(Strict):
+    year: int = Field(ge=1900, le=2200)
+    amount: float
+
+
+class Projection(Strict):
+    """Either an explicit per-year list, or a base amount with growth or decay over some years."""
+
+    explicit: list[YearAmount] | None = None
+    base: Money | None = None
+    growth_pct: float | None = Field(default=None, ge=-100, le=100)
+    decay_pct: float | None = Field(default=None, ge=0, le=100)
+    start_year: int | None = Field(default=None, ge=1900, le=2200)
+    years: int | None = Field(default=None, ge=1, le=100)
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Projection:
+        issues: list[tuple[tuple[str | int, ...], str]] = []
+        formula = [self.base, self.start_year, self.years]
+        if self.explicit is not None:
+            if any(v is not None for v in (*formula, self.growth_pct, self.decay_pct)):
+                issues.append(((), "give either 'explicit' or base/start_year/years (with growth_pct or "
+                               "decay_pct), not both"))
+            years = [ya.year for ya in self.explicit]
+            if years != sorted(set(years)):
+                issues.append((("explicit",), "years must be distinct and in increasing order"))
+        else:
+            missing = [n for n, v in zip(("base", "start_year", "years"), formula, strict=True) if v is None]
+            if missing:
+                issues.append(((), f"needs {', '.join(missing)} (or an 'explicit' list)"))
+            if self.growth_pct is not None and self.decay_pct is not None:
+                issues.append((("decay_pct",), "give growth_pct or decay_pct, not both"))
+        check(issues)
+        return self
+
+
+class CashFlows(Strict):
+    history: list[YearAmount] = []
+    projection: Projection
+
+
+class IPAsset(Strict):
+    id: Slug
+    kind: AssetKind
+    title: NonEmptyStr
+    jurisdiction: Country
+    status: AssetStatus
+    filing_date: IsoDate | None = None
+    grant_date: IsoDate | None = None
+    expiry_date: IsoDate | None = None
+    cpc: list[str] = []
+    ipc: list[str] = []
+    nice_classes: list[int] = []
+    work_type: Literal["educational", "music", "film", "literary", "software", "broadcast", "other"] | None = None
+    owner: NonEmptyStr
+    chain_of_title: Literal["verified", "unverified", "disputed"] = "unverified"
+    liens: list[Lien] = []
+    litigation: Litigation = Litigation()
+    licensees: list[Licensee] = []
+    royalty_rate_pct: Percent | None = None
+    licence_expiry: IsoDate | None = None
+    economic_life_years: float | None = Field(default=None, gt=0, le=200)
+    author_death_year: int | None = Field(default=None, ge=1000, le=2200,
+                                          description="copyrights: term runs from the author's death")
+    replacement_cost: Money | None = Field(default=None, description="cost approach cross-check")
+    cash_flows: CashFlows
+
+    @model_validator(mode="after")
+    def _consistent(self) -> IPAsset:
+        issues: list[tuple[tuple[str | int, ...], str]] = []
+        if self.filing_date and self.grant_date and self.grant_date < self.filing_date:
+            issues.append((("grant_date",), f"grant date {self.grant_date} is before filing date {self.filing_date}"))
+        start = self.grant_date or self.filing_date
+        if start and self.expiry_date and self.expiry_date <= start:
+            issues.append((("expiry_date",), f"expiry date {self.expiry_date} is not after {start}"))
+        for field in ("cpc", "ipc"):
+            for i, code in enumerate(getattr(self, field)):
+                if not _CLASS_CODE.match(code):
+                    issues.append(((field, i), f"{code!r} is not a {field.upper()} symbol like 'Y02E10/50' or "
+                                   "'H01L31/04' (no spaces)"))
+        for i, nice in enumerate(self.nice_classes):
+            if not 1 <= nice <= 45:
+                issues.append((("nice_classes", i), f"Nice class {nice} is outside 1-45"))
+        if self.kind not in ("patent", "utility_model") and (self.cpc or self.ipc):
+            issues.append((("cpc" if self.cpc else "ipc",), f"a {self.kind} has no patent classes"))
+        if self.kind == "trademark" and self.status == "granted":
+            issues.append((("status",), "trademarks are 'registered', not 'granted'"))
+        total = sum(lic.royalty_share_pct for lic in self.licensees)
+        if total > 100.0001:
+            issues.append((("licensees",), f"licensee royalty shares add to {total:g} %, more than 100 %"))
+        check(issues)
+        return self
+
+
+class Allocation(Strict):
+    category: IcmaCategory
+    share_pct: Percent | None = None
+    amount: Money | None = None
+    refinancing: bool = False
+    project: str | None = None
+    location: Country | None = None
+    taxonomy_aligned: bool | None = Field(default=None, description="EU Taxonomy alignment of the exposure")
+
+    @model_validator(mode="after")
+    def _sized(self) -> Allocation:
+        check([] if self.share_pct is not None or self.amount is not None else
+              [((), "an allocation needs share_pct or amount")])
+        return self
+
+
+class ImpactKPI(Strict):
+    metric: Slug
+    value: float
+    unit: NonEmptyStr
+    period: Literal["annual", "lifetime", "cumulative"]
+    year: int | None = Field(default=None, ge=1990, le=2100)
+    baseline: float | None = None
+    baseline_year: int | None = Field(default=None, ge=1950, le=2100)
+    target: float | None = None
+    target_year: int | None = Field(default=None, ge=1990, le=2100)
+    methodology: str | None = None
+    verified: bool = False
+    pro_rated: bool | None = Field(default=None, description="project totals pro-rated to the bond's share")
+
+    @model_validator(mode="after")
+    def _years(self) -> ImpactKPI:
+        issues: list[tuple[tuple[str | int, ...], str]] = []
+        if self.baseline_year and self.target_year and self.target_year < self.baseline_year:
+            issues.append((("target_year",), f"target year {self.target_year} is before baseline year "
+                           f"{self.baseline_year}"))
+        check(issues)
+        return self
+
+
+class ExternalReview(Strict):
+    provider: NonEmptyStr
+    type: Literal["second_party_opinion", "verification", "certification", "rating"]
+    timing: Literal["pre_issuance", "post_issuance"]
+    esma_registered: bool = False
+    date: IsoDate | None = None
+
+
+class ReportingCommitment(Strict):
+    frequency: Frequency
+    until: Literal["full_allocation", "maturity"] | None = None
+    public: bool = True
+
+
+class Reporting(Strict):
+    allocation: ReportingCommitment | None = None
+    impact: ReportingCommitment | None = None
+    eu_gbs_factsheet: bool = False
+
+
+class ProjectSelection(Strict):
+    process: str | None = None
+    committee: bool = False
+    exclusions: list[Sector] = []
+
+
+class ManagementOfProceeds(Strict):
+    tracking: Literal["sub_account", "sub_portfolio", "other", "none"]
+    unallocated_policy: str | None = None
+    look_back_years: float | None = Field(default=None, ge=0, le=10)
+
+
+class SDGClaim(Strict):
+    sdg: int = Field(ge=1, le=17)
+    targets: list[str] = []
+
+    @model_validator(mode="after")
+    def _targets_of_goal(self) -> SDGClaim:
+        bad = [((("targets", i)), f"target {t!r} is not under SDG {self.sdg}")
+               for i, t in enumerate(self.targets) if t.split(".")[0] != str(self.sdg)]
+        check(bad)
+        return self
+
+
+class SustainabilityLinkedTerms(Strict):
+    """ICMA Sustainability-Linked Bond Principles (2024): the five components."""
+
+    kpis: list[Slug] = []
+    targets: list[ImpactKPI] = []
+    coupon_step_up_bps: float | None = Field(default=None, ge=0, le=500)
+    reporting: ReportingCommitment | None = None
+    verification: bool = False
+
+
+class Framework(Strict):
+    published: bool = False
+    project_selection: ProjectSelection | None = None
+    management_of_proceeds: ManagementOfProceeds | None = None
+    reporting: Reporting = Reporting()
+    external_reviews: list[ExternalReview] = []
+    sdg_claims: list[SDGClaim] = []
+    sustainability_linked: SustainabilityLinkedTerms | None = None
+
+
+class DocumentRef(Strict):
+    path: NonEmptyStr
+    type: Literal["offering_circular", "framework", "second_party_opinion", "allocation_report",
+                  "impact_report", "other"] = "offering_circular"
+    title: str | None = None
+
+
+class ValuationAssumptions(Strict):
+    discount_rate_pct: float = Field(default=10.0, gt=0, le=100)
+    convention: Literal["end", "mid"] = "end"
+    tax_rate_pct: Percent = 0.0
+    tax_amortisation_benefit: bool = False
+    market_multiple: float | None = Field(default=None, gt=0, le=100,
+                                          description="multiple of trailing net royalty income")
+
+
+class Deal(Strict):
+    id: Slug
+    name: NonEmptyStr
+    description: str | None = None
+    originator: Party
+    issuer: Party
+    structure: Structure
+    currency: Currency
+    issue_date: IsoDate
+    tranches: list[Tranche] = Field(min_length=1)
+    reserves: Reserves = Reserves()
+    credit_enhancement: CreditEnhancement = CreditEnhancement()
+    assets: list[IPAsset] = Field(min_length=1)
+    allocations: list[Allocation] = []
+    kpis: list[ImpactKPI] = []
+    framework: Framework = Framework()
+    documents: list[DocumentRef] = []
+    valuation: ValuationAssumptions = ValuationAssumptions()
+
+    @property
+    def principal(self) -> float:
+        return sum(t.principal for t in self.tranches)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Deal:
+        issues: list[tuple[tuple[str | int, ...], str]] = []
+        shares = [a.share_pct for a in self.allocations if a.share_pct is not None]
+        if sum(shares) > 100.0001:
+            issues.append((("allocations",), f"allocation shares add to {sum(shares):g} %, more than 100 %"))
+        amounts = sum(a.amount for a in self.allocations if a.amount is not None)
+        if amounts > self.principal * 1.0001:
+            issues.append((("allocations",), f"allocated amounts add to {amounts:,.0f} {self.currency}, more than "
+                           f"the principal of {self.principal:,.0f}"))
+        _unique(issues, "assets", [a.id for a in self.assets])
+        _unique(issues, "tranches", [t.name for t in self.tranches])
+        for i, asset in enumerate(self.assets):
+            if asset.expiry_date and asset.expiry_date < self.issue_date:
+                issues.append((("assets", i, "expiry_date"), f"asset {asset.id!r} expired on {asset.expiry_date}, "
+                               f"before the issue date {self.issue_date}"))
+            if asset.filing_date and asset.filing_date > self.issue_date:
+                issues.append((("assets", i, "filing_date"), f"asset {asset.id!r} is filed after the issue date"))
+        guaranteed = sum(g.amount for g in self.credit_enhancement.guarantees)
+        if guaranteed > self.principal * 1.0001:
+            issues.append((("credit_enhancement", "guarantees"), f"guarantees of {guaranteed:,.0f} exceed the "
+                           f"principal of {self.principal:,.0f}"))
+        if self.structure.label == "sustainability_linked" and self.framework.sustainability_linked is None:
+            issues.append((("framework",), "a sustainability-linked deal needs framework.sustainability_linked"))
+        check(issues)
+        return self
+
+
+def _unique(issues: list[tuple[tuple[str | int, ...], str]], field: str, names: list[str]) -> None:
+    seen: set[str] = set()
+    for i, name in enumerate(names):
+        if name in seen:
+            issues.append(((field, i), f"{name!r} is used twice; ids must be unique"))
+        seen.add(name)
+
+
+
+
+_CLASS_CODE = re.compile(r"^[A-HY]\d{2}[A-Z](\d{1,4}(/\d{1,6})?)?$")

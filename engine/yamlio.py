@@ -1,0 +1,270 @@
+"""YAML and JSON loading that keeps line numbers and rejects duplicate keys.
+
+Every loader in ipsdg (deals, rule files, lexicons) goes through here, so a
+researcher sees the same ``path:line`` messages whatever the file is. We
+compose the YAML node tree ourselves instead of using a constructor: that way
+*all* duplicate keys are reported at once, scalar typing is the plain YAML 1.2
+core schema, and every value's line is known.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from engine import errors
+from engine.errors import InputError, Problem
+
+Loc = tuple[str | int, ...]
+
+_SKIP = object()  # a value already reported as a problem; dropped so validation does not report it again
+_INT = re.compile(r"^[-+]?(0|[1-9][0-9_]*)$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass
+class Loaded:
+    """A parsed file: plain Python data plus the line of every key and item."""
+
+    data: Any
+    path: str
+    lines: dict[Loc, int] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)  # structural (duplicate keys, bad scalars)
+
+    def line_for(self, loc: Loc) -> int | None:
+        """Line of the deepest known prefix of ``loc`` (pydantic locs may go deeper)."""
+        for end in range(len(loc), -1, -1):
+            line = self.lines.get(tuple(loc[:end]))
+            if line is not None:
+                return line
+        return None
+
+
+def _scalar(node: ScalarNode) -> Any:
+    tag, value = node.tag, node.value
+    if tag.endswith(":str"):
+        return value
+    if tag.endswith(":null"):
+        return None
+    if tag.endswith(":bool"):
+        return value.lower() in ("true", "yes", "on")
+    if tag.endswith(":int"):
+        text = value.replace("_", "")
+        if text.lower().startswith(("0x", "+0x", "-0x")):
+            return int(text, 16)
+        if text.lower().startswith(("0o", "+0o", "-0o")):
+            return int(text, 8)
+        return int(text)
+    if tag.endswith(":float"):
+        low = value.lower().replace("_", "")
+        if low in (".inf", "+.inf"):
+            return math.inf
+        if low == "-.inf":
+            return -math.inf
+        if low == ".nan":
+            return math.nan
+        return float(low)
+    if tag.endswith(":timestamp"):
+        try:
+            if _DATE.match(value):
+                return date.fromisoformat(value)
+            return datetime.fromisoformat(value.replace("t", "T").replace(" ", "T", 1))
+        except ValueError as exc:
+            raise _BadDate(f"{value!r} is not a valid date ({exc})") from None
+    raise ValueError(f"unsupported YAML tag {tag!r}")
+
+
+class _BadDate(ValueError):
+    pass
+
+
+def _build(node: Node, loc: Loc, lines: dict[Loc, int], problems: list[Problem], path: str) -> Any:
+    lines.setdefault(loc, node.start_mark.line + 1)
+    if isinstance(node, ScalarNode):
+        try:
+            return _scalar(node)
+        except ValueError as exc:
+            code = errors.BAD_DATE if isinstance(exc, _BadDate) else errors.INVALID_VALUE
+            problems.append(Problem(code, str(exc), path, node.start_mark.line + 1, loc))
+            return _SKIP
+    if isinstance(node, SequenceNode):
+        items = [_build(item, (*loc, i), lines, problems, path) for i, item in enumerate(node.value)]
+        return [None if item is _SKIP else item for item in items]
+    if isinstance(node, MappingNode):
+        out: dict[Any, Any] = {}
+        first_line: dict[Any, int] = {}
+        for key_node, value_node in node.value:
+            key_line = key_node.start_mark.line + 1
+            if not isinstance(key_node, ScalarNode):
+                problems.append(Problem(errors.INVALID_VALUE, "mapping keys must be plain scalars",
+                                        path, key_line, loc))
+                continue
+            key = key_node.value if key_node.tag.endswith(":str") else _scalar(key_node)
+            if key == "<<":
+                problems.append(Problem(errors.INVALID_VALUE, "YAML merge keys ('<<') are not supported; "
+                                        "write the keys out", path, key_line, loc))
+                continue
+            if key in first_line:
+                problems.append(Problem(errors.DUPLICATE_KEY,
+                                        f"key {key!r} appears twice (first at line {first_line[key]})",
+                                        path, key_line, (*loc, key),
+                                        hint="YAML keeps only one of them; delete or rename the other"))
+                continue
+            first_line[key] = key_line
+            lines[(*loc, key)] = key_line
+            value = _build(value_node, (*loc, key), lines, problems, path)
+            if value is not _SKIP:
+                out[key] = value
+        return out
+    raise TypeError(f"unexpected YAML node {type(node).__name__}")
+
+
+def parse_text(text: str, path: str, *, json_only: bool = False) -> Loaded:
+    """Parse YAML (or JSON, a subset) text; raise InputError listing every problem."""
+    if json_only:
+        try:
+            json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError.single(errors.JSON_SYNTAX, exc.msg, path, exc.lineno) from None
+    if not text.strip():
+        raise InputError.single(errors.EMPTY_FILE, "the file is empty", path)
+    yaml = YAML(typ="safe", pure=True)
+    try:
+        node = yaml.compose(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        msg = " ".join(str(p) for p in (exc.context, exc.problem) if p)
+        raise InputError.single(errors.YAML_SYNTAX, msg or "invalid YAML", path, line) from None
+    if node is None:
+        raise InputError.single(errors.EMPTY_FILE, "the file holds no data", path)
+    problems: list[Problem] = []
+    lines: dict[Loc, int] = {}
+    data = _build(node, (), lines, problems, path)
+    return Loaded(data=data, path=path, lines=lines, problems=problems)
+
+
+def load_file(path: str | Path) -> Loaded:
+    """Read a ``.yaml``/``.yml``/``.json`` file with line numbers."""
+    p = Path(path)
+    shown = str(path)
+    if not p.is_file():
+        raise InputError.single(errors.FILE_NOT_FOUND, "no such file", shown)
+    suffix = p.suffix.lower()
+    if suffix not in (".yaml", ".yml", ".json"):
+        raise InputError.single(errors.UNSUPPORTED_FILE, f"unsupported file type {suffix or '(none)'!r}",
+                                shown, hint="use .yaml, .yml or .json")
+    try:
+        text = p.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError.single(errors.INVALID_VALUE, f"not UTF-8 text ({exc.reason})", shown) from None
+    return parse_text(text, shown, json_only=suffix == ".json")
+
+
+# --- pydantic errors -> problems -------------------------------------------------
+
+_TYPE_CODES = {
+    "extra_forbidden": errors.UNKNOWN_KEY,
+    "missing": errors.MISSING_FIELD,
+    "literal_error": errors.INVALID_VALUE,
+    "enum": errors.INVALID_VALUE,
+    "date_from_datetime_parsing": errors.BAD_DATE,
+    "date_parsing": errors.BAD_DATE,
+    "date_type": errors.BAD_DATE,
+    "bad_date": errors.BAD_DATE,
+    "cross_field": errors.CROSS_FIELD,
+    "duplicate_id": errors.DUPLICATE_ID,
+}
+_CHOICES = re.compile(r"'([^']*)'")
+
+
+def _code_for(err_type: str) -> str:
+    if err_type in _TYPE_CODES:
+        return _TYPE_CODES[err_type]
+    if err_type.endswith("_type") or err_type.endswith("_parsing"):
+        return errors.WRONG_TYPE
+    return errors.INVALID_VALUE
+
+
+def problems_from_validation(exc: ValidationError, loaded: Loaded, model: type[BaseModel],
+                             base_loc: Loc = ()) -> list[Problem]:
+    """Turn a pydantic ValidationError into located problems with valid choices."""
+    out: list[Problem] = []
+    for err in exc.errors(include_url=False):
+        loc: Loc = (*base_loc, *err["loc"])
+        ctx = err.get("ctx") or {}
+        original = ctx.get("error")
+        sub = getattr(original, "issues", None)
+        if sub:  # a cross-field check that names the fields it is about
+            for sub_loc, message in sub:
+                full = (*loc, *sub_loc)
+                out.append(Problem(errors.CROSS_FIELD, message, loaded.path, loaded.line_for(full), full))
+            continue
+        code = _code_for(err["type"])
+        message = err["msg"]
+        choices: tuple[str, ...] = ()
+        if err["type"] == "literal_error":
+            choices = tuple(_CHOICES.findall(str(ctx.get("expected", ""))))
+            message = f"{err['input']!r} is not allowed"
+        elif err["type"] == "extra_forbidden":
+            message = f"unknown key {loc[-1]!r}"
+            choices = tuple(_allowed_keys(model, loc[len(base_loc):-1]))
+        elif err["type"] == "missing":
+            message = "required field is missing"
+        elif message.startswith("Value error, "):
+            message = message[len("Value error, "):]
+        out.append(Problem(code, message, loaded.path, loaded.line_for(loc), loc, choices))
+    return errors.sort_problems(out)
+
+
+def _allowed_keys(model: type[BaseModel], loc: Loc) -> list[str]:
+    """Field names valid at ``loc`` inside ``model`` (best effort, for 'valid choices')."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        fields = getattr(current, "model_fields", None)
+        if not fields or part not in fields:
+            return []
+        current = _inner_model(fields[part].annotation)
+        if current is None:
+            return []
+    fields = getattr(current, "model_fields", None)
+    return sorted(fields) if fields else []
+
+
+def _inner_model(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def validate(model: type[BaseModel], loaded: Loaded, base_loc: Loc = ()) -> Any:
+    """Validate loaded data against a model; InputError lists every problem with its line.
+
+    Structural problems found while parsing (duplicate keys, bad dates) are reported
+    together with the schema's, so one run shows everything wrong with the file.
+    """
+    try:
+        result = model.model_validate(loaded.data)
+    except ValidationError as exc:
+        found = problems_from_validation(exc, loaded, model, base_loc)
+        reported = {p.loc for p in loaded.problems}
+        found = [p for p in found if not (p.code == errors.MISSING_FIELD and p.loc in reported)]
+        raise InputError(errors.sort_problems([*loaded.problems, *found])) from None
+    errors.raise_if(loaded.problems)
+    return result
