@@ -23,6 +23,22 @@ UNSUPPORTED_FILE = "unsupported_file"
 FILE_NOT_FOUND = "file_not_found"
 EMPTY_FILE = "empty_file"
 DUPLICATE_ID = "duplicate_id"
+# rule files (engine/rules)
+UNKNOWN_OPERATOR = "unknown_operator"
+UNKNOWN_FACT = "unknown_fact"
+UNKNOWN_FIELD = "unknown_field"
+UNDEFINED_PARAMETER = "undefined_parameter"
+UNDEFINED_REFERENCE = "undefined_reference"
+UNKNOWN_TARGET = "unknown_target"
+PROPOSAL_WITHOUT_NOTE = "proposal_without_note"
+UNBOUND_NAME = "unbound_name"
+PARAMETER_NOT_IN_FORCE = "parameter_not_in_force"
+BAD_FACT = "bad_fact"
+EMPTY_POOL = "empty_pool"  # valuation: no asset yields cash flow at as_of
+PERPETUITY_DIVERGES = "perpetuity_diverges"  # valuation: discount rate not above growth
+NO_TEXT_LAYER = "no_text_layer"
+ENCRYPTED_DOCUMENT = "encrypted_document"
+CORRUPT_DOCUMENT = "corrupt_document"
 
 
 @dataclass(frozen=True)

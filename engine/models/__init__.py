@@ -10,8 +10,15 @@ from engine.models.deal import (
     ManagementOfProceeds, Party, Projection, ProjectSelection, Reporting, ReportingCommitment, Reserves,
     SDGClaim, Sector, Structure, SustainabilityLinkedTerms, Tranche, ValuationAssumptions, YearAmount,
 )
+from engine.models.disclosures import (
+    Document, Evidence, Extraction, Hedge, Kpi, Page, Refinancing, ReportingDisclosure, Review, SdgReference,
+    Statement, UseOfProceeds,
+)
 from engine.models.stored import (
     ScreeningSummary, StoredDocument, StoredFinding, StoredRuleset, StoredScreening,
+)
+from engine.models.valuation import (
+    AssetValue, DebtYear, LicenseeShare, StressRow, TrancheSummary, Valuation, ValuationPeriod,
 )
 
 __all__ = [
@@ -20,6 +27,11 @@ __all__ = [
     "Licensee", "Lien", "Litigation", "ManagementOfProceeds", "Party", "ProjectSelection", "Projection",
     "Reporting", "ReportingCommitment", "Reserves", "SDGClaim", "Sector", "Strict", "Structure",
     "SustainabilityLinkedTerms", "Tranche", "ValuationAssumptions", "YearAmount",
+    # disclosures (engine.models.disclosures)
+    "Document", "Evidence", "Extraction", "Hedge", "Kpi", "Page", "Refinancing", "ReportingDisclosure", "Review",
+    "SdgReference", "Statement", "UseOfProceeds",
+    # valuation (engine.models.valuation)
+    "AssetValue", "DebtYear", "LicenseeShare", "StressRow", "TrancheSummary", "Valuation", "ValuationPeriod",
     # store (engine.models.stored)
     "ScreeningSummary", "StoredDocument", "StoredFinding", "StoredRuleset", "StoredScreening",
 ]

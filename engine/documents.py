@@ -1,0 +1,270 @@
+"""Offering documents (PDF, HTML, TXT, DOCX) -> pages of text, physical page numbers kept.
+
+Evidence cites pages, so every reader keeps the page a sentence came from. The
+type is sniffed from the bytes (a renamed file still reads; the web app calls
+``sniff_media_type`` on uploads), and each way a file can be unreadable is a
+one-line ``InputError`` with its own code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import zipfile
+from pathlib import Path
+
+from engine import errors
+from engine.errors import InputError
+from engine.models.disclosures import Document, MediaType, Page
+
+PDF = "application/pdf"
+HTML = "text/html"
+TEXT = "text/plain"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+SECTION_CHARS = 3000  # DOCX without page breaks: one pseudo-page per ~3,000 characters
+
+_HTML_START = re.compile(rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*(<!doctype\s+html|<html|<head|<body|<div|<p[\s>])",
+                         re.IGNORECASE | re.DOTALL)
+_BINARY = {b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image",
+           b"\xd0\xcf\x11\xe0": "a legacy Office (OLE2) file such as .doc", b"{\\rtf": "an RTF file",
+           b"II*\x00": "a TIFF image", b"MM\x00*": "a TIFF image"}
+
+
+def sniff_media_type(data: bytes) -> MediaType | None:
+    """The media type from content (magic bytes), or None when it is not a type we read."""
+    head = data[:1024]
+    if b"%PDF-" in head:
+        return PDF
+    if head.startswith(b"PK\x03\x04"):
+        return DOCX if b"word/" in data[:65536] or _zip_has_word(data) else None
+    if any(head.startswith(magic) for magic in _BINARY):
+        return None
+    text = head.lstrip(b"\xef\xbb\xbf")
+    if _HTML_START.match(text):
+        return HTML
+    if b"\x00" in data[:8192]:
+        return None
+    return TEXT
+
+
+def _zip_has_word(data: bytes) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "word/document.xml" in archive.namelist()
+    except zipfile.BadZipFile:
+        return False
+
+
+def _what_it_is(data: bytes) -> str:
+    for magic, name in _BINARY.items():
+        if data.startswith(magic):
+            return name
+    if data.startswith(b"PK\x03\x04"):
+        return "a ZIP archive that is not a Word document"
+    return "binary data"
+
+
+def read_document(path: str | Path) -> Document:
+    """Read a document into pages; InputError (one problem) when it cannot be read."""
+    p = Path(path)
+    shown = str(path)
+    if not p.is_file():
+        raise InputError.single(errors.FILE_NOT_FOUND, "no such file", shown)
+    data = p.read_bytes()
+    return read_bytes(data, name=p.name, path=shown)
+
+
+def read_bytes(data: bytes, name: str, path: str | None = None) -> Document:
+    """Read document bytes (an upload, say); ``name`` is used for messages and the extension check."""
+    shown = path or name
+    if not data.strip():
+        raise InputError.single(errors.EMPTY_FILE, "the file is empty", shown)
+    media = sniff_media_type(data)
+    suffix = Path(name).suffix.lower()
+    if media is None:
+        raise InputError.single(errors.UNSUPPORTED_FILE, f"unsupported document type: {_what_it_is(data)}", shown,
+                                hint="ipsdg reads PDF (with a text layer), HTML, plain text and DOCX")
+    if suffix == ".pdf" and media != PDF:
+        raise InputError.single(errors.CORRUPT_DOCUMENT, "named .pdf but it is not a PDF (no %PDF- header)", shown)
+    if suffix == ".docx" and media != DOCX:
+        raise InputError.single(errors.CORRUPT_DOCUMENT, "named .docx but it is not a Word document", shown)
+    if media == PDF:
+        pages = _pdf_pages(data, shown)
+    elif media == DOCX:
+        pages = _docx_pages(data, shown)
+    elif media == HTML:
+        pages = _html_pages(_decode(data))
+    else:
+        pages = _text_pages(_decode(data))
+    if not any(page.text.strip() for page in pages):
+        raise InputError.single(errors.EMPTY_FILE, "the document holds no text", shown)
+    return Document(name=name, path=shown, sha256=hashlib.sha256(data).hexdigest(), media_type=media, pages=pages)
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+_NEWLINES = re.compile(r"\r\n?")
+
+
+def _text_pages(text: str) -> list[Page]:
+    parts = _NEWLINES.sub("\n", text).split("\f")
+    if len(parts) > 1 and not parts[-1].strip():
+        parts.pop()  # a trailing form feed ends the last page; it does not start a new one
+    return [Page(number=i, text=part) for i, part in enumerate(parts, start=1)]
+
+
+# --- PDF ---------------------------------------------------------------------------
+
+_PDF_JUNK = str.maketrans({"\x02": "-", "\ufffe": "-", "\x00": None})
+
+
+def _pdf_pages(data: bytes, shown: str) -> list[Page]:
+    import pypdfium2 as pdfium  # imported here: only PDF reading needs it
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        message = str(exc)
+        if "password" in message.lower():
+            raise InputError.single(errors.ENCRYPTED_DOCUMENT, "the PDF is encrypted with a password", shown,
+                                    hint="save an unencrypted copy and read that") from None
+        raise InputError.single(errors.CORRUPT_DOCUMENT, f"the PDF cannot be read ({message})", shown) from None
+    try:
+        pages: list[Page] = []
+        for index in range(len(pdf)):
+            page = pdf[index]
+            textpage = page.get_textpage()
+            text = _NEWLINES.sub("\n", textpage.get_text_range()).translate(_PDF_JUNK)
+            textpage.close()
+            page.close()
+            label = pdf.get_page_label(index) or None
+            pages.append(Page(number=index + 1, label=label, text=text))
+    finally:
+        pdf.close()
+    if pages and not any(p.text.strip() for p in pages):
+        raise InputError.single(errors.NO_TEXT_LAYER, f"the PDF has {len(pages)} page(s) but no text layer", shown,
+                                hint="it is probably scanned; run OCR on it first (e.g. ocrmypdf)")
+    if pages and all(p.label is None for p in pages):
+        pages = _pypdf_labels(data, pages)
+    return pages
+
+
+def _pypdf_labels(data: bytes, pages: list[Page]) -> list[Page]:
+    """Printed page labels from pypdf when pdfium gives none (older PDFs with odd /PageLabels trees)."""
+    try:
+        from pypdf import PdfReader
+
+        reader = PdfReader(io.BytesIO(data))
+        if "/PageLabels" not in reader.trailer["/Root"]:
+            return pages
+        labels = reader.page_labels
+    except Exception:  # labels are a nicety: a broken label tree must not stop reading the text  # noqa: BLE001
+        return pages
+    return [page.model_copy(update={"label": labels[i]}) if i < len(labels) else page for i, page in enumerate(pages)]
+
+
+# --- HTML (incl. inline XBRL) ----------------------------------------------------------
+
+_HIDDEN = re.compile(r"display\s*:\s*none", re.IGNORECASE)
+_PAGE_BREAK = re.compile(r"(page-break-(before|after)|break-(before|after))\s*:\s*(always|page)", re.IGNORECASE)
+_BLOCKS = ("p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section", "article",
+           "blockquote", "pre", "dt", "dd")
+_MARK = "\u2063"  # invisible separator: marks where a page break goes while text is flattened
+_SPACES = re.compile(r"[ \t\u00a0]+")
+_BLANK_LINES = re.compile(r"\n\s*\n+")
+
+
+def _html_pages(html: str) -> list[Page]:
+    from selectolax.lexbor import LexborHTMLParser
+
+    tree = LexborHTMLParser(html)
+    for selector in ("script", "style", "head", "noscript", "template"):
+        for node in tree.css(selector):
+            node.decompose()
+    for node in tree.root.traverse() if tree.root else []:
+        if node.tag in ("ix:header", "ix:hidden"):
+            node.decompose()
+    for node in tree.css("[style]"):
+        style = node.attributes.get("style") or ""
+        if _HIDDEN.search(style):
+            node.decompose()
+        elif _PAGE_BREAK.search(style):
+            (node.insert_before if "before" in style.lower() else node.insert_after)(_MARK)
+    for node in tree.css(",".join(_BLOCKS)):
+        node.insert_after("\n")
+    body = tree.body or tree.root
+    text = body.text(deep=True, separator="") if body is not None else ""
+    pages = []
+    for chunk in text.split(_MARK):
+        lines = (_SPACES.sub(" ", line).strip() for line in chunk.split("\n"))
+        cleaned = _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+        if cleaned or not pages:
+            pages.append(cleaned)
+    return [Page(number=i, text=t) for i, t in enumerate(pages, start=1)]
+
+
+# --- DOCX ----------------------------------------------------------------------------
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _docx_pages(data: bytes, shown: str) -> list[Page]:
+    import docx
+
+    try:
+        word = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # python-docx raises zip, XML and KeyError flavours for a damaged file  # noqa: BLE001
+        raise InputError.single(errors.CORRUPT_DOCUMENT, f"the Word document cannot be read ({exc})", shown) from None
+    pages: list[list[str]] = [[]]
+    broke = False
+    for block in word.element.body.iterchildren():
+        if block.tag == f"{_W}tbl":
+            rows = ["\t".join(cell.text for cell in row.cells) for row in docx.table.Table(block, word).rows]
+            pages[-1].append("\n".join(rows))
+            continue
+        if block.tag != f"{_W}p":
+            continue
+        before = block.find(f"{_W}pPr/{_W}pageBreakBefore")
+        if before is not None and before.get(f"{_W}val", "true") not in ("0", "false") and pages[-1]:
+            pages.append([])
+            broke = True
+        parts: list[str] = []
+        for run in block.iter(f"{_W}r"):
+            for child in run:
+                if child.tag == f"{_W}t":
+                    parts.append(child.text or "")
+                elif child.tag == f"{_W}tab":
+                    parts.append("\t")
+                elif child.tag == f"{_W}br" and child.get(f"{_W}type") == "page":
+                    pages[-1].append("".join(parts))
+                    parts = []
+                    pages.append([])
+                    broke = True
+                elif child.tag in (f"{_W}br", f"{_W}cr"):
+                    parts.append("\n")
+        pages[-1].append("".join(parts))
+    if broke:
+        return [Page(number=i, text="\n".join(paras)) for i, paras in enumerate(pages, start=1)]
+    return _sections("\n".join(pages[0]))
+
+
+def _sections(text: str) -> list[Page]:
+    """No page breaks in the file: cut at paragraph ends every ~3,000 chars, labelled 'section N'."""
+    chunks: list[str] = []
+    current: list[str] = []
+    size = 0
+    for para in text.split("\n"):
+        current.append(para)
+        size += len(para) + 1
+        if size >= SECTION_CHARS:
+            chunks.append("\n".join(current))
+            current, size = [], 0
+    if current or not chunks:
+        chunks.append("\n".join(current))
+    return [Page(number=i, label=f"section {i}", text=t) for i, t in enumerate(chunks, start=1)]
