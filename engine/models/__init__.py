@@ -17,9 +17,6 @@ from engine.models.disclosures import (
 from engine.models.stored import (
     ScreeningSummary, StoredDocument, StoredFinding, StoredRuleset, StoredScreening,
 )
-from engine.models.valuation import (
-    AssetValue, DebtYear, LicenseeShare, StressRow, TrancheSummary, Valuation, ValuationPeriod,
-)
 
 __all__ = [
     "Allocation", "AssetKind", "AssetStatus", "CashFlows", "CreditEnhancement", "CrossFieldError", "Deal",
@@ -30,8 +27,6 @@ __all__ = [
     # disclosures (engine.models.disclosures)
     "Document", "Evidence", "Extraction", "Hedge", "Kpi", "Page", "Refinancing", "ReportingDisclosure", "Review",
     "SdgReference", "Statement", "UseOfProceeds",
-    # valuation (engine.models.valuation)
-    "AssetValue", "DebtYear", "LicenseeShare", "StressRow", "TrancheSummary", "Valuation", "ValuationPeriod",
     # store (engine.models.stored)
     "ScreeningSummary", "StoredDocument", "StoredFinding", "StoredRuleset", "StoredScreening",
 ]
