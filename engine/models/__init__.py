@@ -17,6 +17,9 @@ from engine.models.disclosures import (
 from engine.models.stored import (
     ScreeningSummary, StoredDocument, StoredFinding, StoredRuleset, StoredScreening,
 )
+from engine.models.valuation import (
+    AssetValue, DebtYear, LicenseeShare, StressRow, TrancheSummary, Valuation, ValuationPeriod,
+)
 
 __all__ = [
     "Allocation", "AssetKind", "AssetStatus", "CashFlows", "CreditEnhancement", "CrossFieldError", "Deal",
@@ -27,6 +30,8 @@ __all__ = [
     # disclosures (engine.models.disclosures)
     "Document", "Evidence", "Extraction", "Hedge", "Kpi", "Page", "Refinancing", "ReportingDisclosure", "Review",
     "SdgReference", "Statement", "UseOfProceeds",
+    # valuation (engine.models.valuation)
+    "AssetValue", "DebtYear", "LicenseeShare", "StressRow", "TrancheSummary", "Valuation", "ValuationPeriod",
     # store (engine.models.stored)
     "ScreeningSummary", "StoredDocument", "StoredFinding", "StoredRuleset", "StoredScreening",
 ]

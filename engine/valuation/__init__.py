@@ -1,0 +1,12 @@
+"""IP valuation and debt metrics (DESIGN §5): ``value_deal(deal, as_of) -> Valuation``.
+
+Modules: ``formulas`` (closed forms), ``lives`` (legal, licence and economic ends),
+``grid`` (monthly cash flows per asset), ``debt`` (schedules, DSCR, break-even haircut),
+``metrics`` (the named metrics the eligibility rules check), ``stress`` (the stress grid)
+and ``core`` (``value_deal``).
+"""
+
+from engine.valuation.core import value_deal
+from engine.valuation.metrics import METRIC_UNITS
+
+__all__ = ["METRIC_UNITS", "value_deal"]
