@@ -17,7 +17,13 @@ import numpy as np
 from engine import errors
 from engine.errors import InputError
 from engine.models import (
-    AssetValue, Deal, DebtYear, LicenseeShare, TrancheSummary, Valuation, ValuationPeriod,
+    AssetValue,
+    Deal,
+    DebtYear,
+    LicenseeShare,
+    TrancheSummary,
+    Valuation,
+    ValuationPeriod,
 )
 from engine.valuation import debt, stress
 from engine.valuation.formulas import discount_factors, growing_perpetuity, tab_factor
@@ -88,7 +94,8 @@ def value_deal(deal: Deal, as_of: date) -> Valuation:
                   for i, (t, m, outstanding_i) in enumerate(zip(deal.tranches, maturities,
                                                                 _outstanding_each(deal, sched, as_of), strict=True))],
         support=available, dscr_first_breach_year=breach, stress=rows,
-        metrics=metrics, units={k: METRIC_UNITS[k] for k in metrics}, notes=_notes(deal, grid, sched, tv, max(maturities)))
+        metrics=metrics, units={k: METRIC_UNITS[k] for k in metrics},
+        notes=_notes(deal, grid, sched, tv, max(maturities)))
 
 
 def _empty(deal: Deal, as_of: date) -> InputError:

@@ -75,7 +75,8 @@ def schedule(deal: Deal) -> Schedule:
 def support(deal: Deal, sched: Schedule) -> float:
     """Guarantees + cash reserve + interest reserve (months of first-year interest), available at closing."""
     enhancement = sum(g.amount for g in deal.credit_enhancement.guarantees)
-    reserve = deal.reserves.cash_reserve + deal.reserves.interest_reserve_months / 12 * float(sched.interest[:, 0].sum())
+    first_year_interest = float(sched.interest[:, 0].sum())
+    reserve = deal.reserves.cash_reserve + deal.reserves.interest_reserve_months / 12 * first_year_interest
     return float(enhancement + reserve)
 
 

@@ -39,7 +39,7 @@ class Grid:
         return (day.year - self.first_year) * 12 + day.month - 1
 
     def open_ended(self) -> np.ndarray:
-        return np.array([lf.end is None for lf in self.lives]) & self.counted
+        return np.asarray(np.array([lf.end is None for lf in self.lives]) & self.counted)
 
 
 def _month_bounds(first_year: int, months: int) -> np.ndarray:
@@ -99,4 +99,4 @@ def yearly(monthly: np.ndarray, first_month: int, n_years: int) -> np.ndarray:
     lo, hi = max(first_month, 0), min(first_month + n_years * 12, monthly.shape[-1])
     if hi > lo:
         out[..., lo - first_month:hi - first_month] = monthly[..., lo:hi]
-    return out.reshape(*lead, n_years, 12).sum(axis=-1)
+    return np.asarray(out.reshape(*lead, n_years, 12).sum(axis=-1))

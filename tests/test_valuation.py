@@ -1,0 +1,348 @@
+"""Valuation core: closed forms, cross-checks with numpy-financial, properties, real-shaped deals, bad inputs."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy_financial as npf
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from engine import errors
+from engine.deals import load_deal, parse_deal
+from engine.errors import InputError
+from engine.models import Deal
+from engine.valuation import METRIC_UNITS, value_deal
+from engine.valuation.formulas import (
+    decaying_annuity,
+    discount_factors,
+    growing_perpetuity,
+    present_value,
+    tab_factor,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+JAN_2026 = date(2026, 1, 1)
+
+
+def asset(id: str = "a1", *, base: float = 100.0, start: int = 2026, years: int = 20, kind: str = "patent",
+          filing: str | None = "2026-01-01", **extra: Any) -> dict[str, Any]:
+    growth = {k: extra.pop(k) for k in ("growth_pct", "decay_pct") if k in extra}
+    a = {"id": id, "kind": kind, "title": f"asset {id}", "jurisdiction": "US", "owner": "Owner Inc",
+         "status": "registered" if kind == "trademark" else "granted",
+         "cash_flows": {"projection": {"base": base, "start_year": start, "years": years, **growth}}}
+    if filing and kind in ("patent", "design", "utility_model"):
+        a["filing_date"] = filing
+    return {**a, **extra}
+
+
+def tranche(principal: float, coupon: float, tenor: int, amortisation: str = "level", name: str = "A",
+            **extra: Any) -> dict[str, Any]:
+    return {"name": name, "principal": principal, "coupon_pct": coupon, "tenor_years": tenor,
+            "amortisation": amortisation, **extra}
+
+
+def make_deal(assets: list[dict[str, Any]], tranches: list[dict[str, Any]] | None = None, *,
+              basis: str = "royalty", issue: str = "2026-01-01", rate: float = 8.0, convention: str = "end",
+              **extra: Any) -> Deal:
+    """A deal through the public loader, so every model check applies."""
+    party = {"name": "Issuer Ltd", "country": "US", "sector": "media_entertainment"}
+    return parse_deal(json.dumps({
+        "id": "test-deal", "name": "Test deal", "originator": party, "issuer": party,
+        "structure": {"type": "securitisation", "label": "none", "collateral_basis": basis},
+        "currency": "USD", "issue_date": issue,
+        "tranches": tranches or [tranche(100.0, 5.0, 10)], "assets": assets,
+        "valuation": {"discount_rate_pct": rate, "convention": convention, **extra.pop("valuation", {})},
+        **extra}), "deal.json", json_only=True)
+
+
+# --- closed forms -------------------------------------------------------------------------------------------
+
+def test_decaying_stream_closed_form_matches_the_published_check() -> None:
+    assert decaying_annuity(100, 0.05, 0.08, 20) == pytest.approx(710.07, abs=0.005)
+    flows = 100 * 0.95 ** np.arange(20)
+    assert present_value(flows, 0.08) == pytest.approx(710.07, abs=0.005)
+
+
+def test_tab_factor_matches_the_published_check() -> None:
+    assert tab_factor(0.21, 0.10, 15) == pytest.approx(1.1192, abs=5e-5)
+
+
+def test_mid_year_convention_brings_every_flow_half_a_year_closer() -> None:
+    flows = [50.0, 60.0, 70.0]
+    assert present_value(flows, 0.1, "mid") == pytest.approx(present_value(flows, 0.1) * 1.1 ** 0.5)
+    assert discount_factors(0.1, 1, "mid")[0] == pytest.approx(1.1 ** -0.5)
+
+
+@pytest.mark.parametrize("rate", [0.0, 0.03, 0.08, 0.15])
+def test_present_value_agrees_with_numpy_financial_npv(rate: float) -> None:
+    flows = [120.0, 80.0, -15.0, 60.0, 40.5]
+    assert present_value(flows, rate) == pytest.approx(npf.npv(rate, [0.0, *flows]))
+
+
+def test_irr_from_numpy_financial_prices_the_stream_at_par() -> None:
+    price, flows = 500.0, [90.0, 110.0, 130.0, 120.0, 100.0]
+    irr = npf.irr([-price, *flows])
+    assert present_value(flows, irr) == pytest.approx(price)
+
+
+def test_perpetuity_refuses_growth_at_or_above_the_rate() -> None:
+    assert growing_perpetuity(10.0, 0.10, 0.02) == pytest.approx(125.0)
+    with pytest.raises(InputError) as exc:
+        growing_perpetuity(10.0, 0.05, 0.05)
+    assert exc.value.problems[0].code == errors.PERPETUITY_DIVERGES
+
+
+# --- value_deal against the closed forms --------------------------------------------------------------------
+
+def test_pool_value_of_a_decaying_patent_equals_the_closed_form() -> None:
+    deal = make_deal([asset(decay_pct=5.0)])
+    assert value_deal(deal, JAN_2026).pool_value == pytest.approx(710.07, abs=0.005)
+    mid = make_deal([asset(decay_pct=5.0)], convention="mid")
+    assert value_deal(mid, JAN_2026).pool_value == pytest.approx(710.07 * 1.08 ** 0.5, abs=0.01)
+
+
+def test_relief_from_royalty_is_after_tax_with_tab_and_never_the_collateral_value() -> None:
+    deal = make_deal([asset(decay_pct=5.0)], valuation={"tax_rate_pct": 21.0, "tax_amortisation_benefit": True})
+    v = value_deal(deal, JAN_2026)
+    assert v.tab_factor == pytest.approx(tab_factor(0.21, 0.08))
+    assert v.relief_from_royalty_value == pytest.approx(710.07 * 0.79 * v.tab_factor, abs=0.01)
+    assert v.pool_value == pytest.approx(710.07, abs=0.005)
+
+
+def test_patent_stops_earning_twenty_years_after_filing() -> None:
+    deal = make_deal([asset(filing="2016-07-01", years=30)])
+    v = value_deal(deal, JAN_2026)
+    assert v.assets[0].life_end == date(2036, 7, 1) and v.assets[0].limited_by == "legal"
+    flows = [p.cash_flow for p in v.periods]
+    assert flows[9] == pytest.approx(100.0)  # 2035
+    assert flows[10] == pytest.approx(50.0)  # 2036: January to June, spread evenly over months
+    assert all(f == 0 for f in flows[11:])
+
+
+@pytest.mark.parametrize(("kind", "extra", "end"), [
+    ("design", {}, date(2041, 1, 1)),
+    ("utility_model", {"jurisdiction": "CN"}, date(2036, 1, 1)),
+    ("copyright", {"author_death_year": 1990}, date(2061, 1, 1)),
+    ("copyright", {"author_death_year": 1990, "jurisdiction": "CN"}, date(2041, 1, 1)),
+    ("trademark", {"economic_life_years": 10}, date(2036, 1, 1)),
+    ("patent", {"licence_expiry": "2030-01-01"}, date(2030, 1, 1)),
+])
+def test_life_end_by_kind_jurisdiction_licence_and_economic_life(kind: str, extra: dict[str, Any], end: date) -> None:
+    deal = make_deal([asset(kind=kind, filing="2026-01-01", years=60, **extra)])
+    v = value_deal(deal, JAN_2026)
+    assert v.assets[0].life_end == end
+    assert all(p.cash_flow == 0 for p in v.periods if p.start >= end)
+
+
+def test_open_ended_trademark_gets_a_gordon_terminal_value_after_its_forecast() -> None:
+    deal = make_deal([asset(kind="trademark", years=5, growth_pct=2.0)], rate=10.0)
+    v = value_deal(deal, JAN_2026)
+    last = 100 * 1.02 ** 4
+    assert v.assets[0].terminal_value == pytest.approx(last * 1.02 / 0.08 * 1.1 ** -5)
+    flows = 100 * 1.02 ** np.arange(5)
+    assert v.pool_value == pytest.approx(present_value(flows, 0.10) + v.assets[0].terminal_value)
+    assert any("terminal value" in n for n in v.notes)
+
+
+# --- debt ---------------------------------------------------------------------------------------------------
+
+def test_level_debt_service_is_the_annuity_payment() -> None:
+    deal = make_deal([asset(base=30.0)], [tranche(100.0, 6.0, 10)])
+    v = value_deal(deal, JAN_2026)
+    payment = -npf.pmt(0.06, 10, 100.0)
+    assert [y.debt_service for y in v.debt_years] == pytest.approx([payment] * 10)
+    assert sum(y.principal for y in v.debt_years) == pytest.approx(100.0)
+    assert v.metrics["dscr_min"] == pytest.approx(30.0 / payment)
+
+
+def test_explicit_schedule_and_bullet_in_a_royalty_deal_count_in_dscr() -> None:
+    deal = make_deal([asset(base=50.0)], [tranche(100.0, 5.0, 4, "schedule", schedule=[10, 20, 30, 40]),
+                                         tranche(40.0, 10.0, 3, "bullet", name="B")])
+    v = value_deal(deal, JAN_2026)
+    expected = [10 + 5 + 4, 20 + 4.5 + 4, 30 + 3.5 + 44, 40 + 2]
+    assert [y.debt_service for y in v.debt_years] == pytest.approx(expected)
+    assert v.debt_years[2].by_tranche == pytest.approx({"A": 33.5, "B": 44.0})
+    assert v.dscr_first_breach_year == 3
+
+
+def test_guarantee_pays_shortfalls_but_unenhanced_dscr_is_reported() -> None:
+    deal = make_deal([asset(base=12.0)], [tranche(100.0, 5.0, 10)],
+                     credit_enhancement={"guarantees": [{"provider": "Gov", "amount": 50.0}]})
+    v = value_deal(deal, JAN_2026)
+    payment = -npf.pmt(0.05, 10, 100.0)
+    assert v.metrics["dscr_min"] == pytest.approx(1.0)
+    assert v.metrics["dscr_min_unenhanced"] == pytest.approx(12.0 / payment)
+    assert sum(y.support_drawn for y in v.debt_years) == pytest.approx(10 * (payment - 12.0))
+
+
+def test_breakeven_haircut_matches_the_closed_form_without_support() -> None:
+    deal = make_deal([asset(base=20.0, decay_pct=3.0)], [tranche(100.0, 5.0, 8)])
+    v = value_deal(deal, JAN_2026)
+    assert v.metrics["breakeven_haircut_pct"] == pytest.approx(100 * (1 - 1 / v.metrics["dscr_min"]), abs=1e-4)
+
+
+# --- properties ---------------------------------------------------------------------------------------------
+
+settings.register_profile("valuation", max_examples=40, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+PROPS = settings.get_profile("valuation")
+
+
+@PROPS
+@given(rate=st.floats(1.0, 30.0), bump=st.floats(0.5, 10.0), decay=st.floats(0.0, 30.0))
+def test_value_falls_as_the_discount_rate_rises(rate: float, bump: float, decay: float) -> None:
+    low = value_deal(make_deal([asset(decay_pct=decay)], rate=rate), JAN_2026).pool_value
+    high = value_deal(make_deal([asset(decay_pct=decay)], rate=rate + bump), JAN_2026).pool_value
+    assert high < low
+
+
+@PROPS
+@given(decay=st.floats(0.0, 60.0), bump=st.floats(0.5, 30.0))
+def test_value_falls_as_decay_rises(decay: float, bump: float) -> None:
+    slow = value_deal(make_deal([asset(decay_pct=decay)]), JAN_2026).pool_value
+    fast = value_deal(make_deal([asset(decay_pct=decay + bump)]), JAN_2026).pool_value
+    assert fast < slow
+
+
+@PROPS
+@given(base=st.floats(5.0, 40.0), decay=st.floats(0.0, 15.0), guarantee=st.floats(0.0, 60.0),
+       tenor=st.integers(2, 15))
+def test_zero_haircut_is_the_base_case_and_min_dscr_at_h_star_is_one(base: float, decay: float, guarantee: float,
+                                                                      tenor: int) -> None:
+    enhancement = {"guarantees": [{"provider": "G", "amount": guarantee}]} if guarantee > 1 else {}
+    def build(scale: float) -> Deal:
+        return make_deal([asset(base=base * scale, decay_pct=decay)], [tranche(100.0, 6.0, tenor)],
+                         credit_enhancement=enhancement)
+    v = value_deal(build(1.0), JAN_2026)
+    row = next(r for r in v.stress if r.haircut_pct == 0 and r.extra_decay_pct == 0 and r.discount_rate_pct == 8.0)
+    assert row.pool_value == pytest.approx(v.pool_value)
+    assert row.dscr_min == pytest.approx(v.metrics["dscr_min"])
+    h = v.metrics["breakeven_haircut_pct"] / 100
+    if 0 < h < 1:
+        at = value_deal(build(1 - h), JAN_2026)
+        assert at.metrics["dscr_min"] == pytest.approx(1.0, abs=1e-5)
+
+
+@PROPS
+@given(filing=st.dates(date(2006, 2, 1), date(2025, 12, 31)), as_of=st.dates(date(2026, 1, 1), date(2030, 12, 31)))
+def test_no_cash_flow_after_expiry(filing: date, as_of: date) -> None:
+    deal = make_deal([asset(filing=filing.isoformat(), years=40), asset("a2", base=1.0, years=40)],
+                     [tranche(50.0, 5.0, 20)])
+    v = value_deal(deal, as_of)
+    end = v.assets[0].life_end
+    assert end is not None
+    expected_after = value_deal(make_deal([asset("a2", base=1.0, years=40)], [tranche(50.0, 5.0, 20)]), as_of)
+    for got, alone in zip(v.debt_years, expected_after.debt_years, strict=True):
+        if got.start >= end:
+            assert got.cash_flow == pytest.approx(alone.cash_flow)
+
+
+# --- deals shaped like real ones ----------------------------------------------------------------------------
+
+def bowie_1997(decay_pct: float) -> Deal:
+    """Bowie Bonds (1997): US$55m, 10 years, 7.9 %, self-amortising, backed by 25 albums' royalties."""
+    albums = [asset(f"album-{i:02d}", kind="copyright", base=0.6, start=1997, years=10, decay_pct=decay_pct,
+                    work_type="music", filing=None) for i in range(1, 26)]
+    return make_deal(albums, [tranche(55.0, 7.9, 10, rating="A3")], basis="catalogue", issue="1997-01-01",
+                     rate=9.0)
+
+
+def test_bowie_1997_covers_its_notes_until_sales_fall() -> None:
+    v = value_deal(bowie_1997(decay_pct=2.0), date(1997, 1, 1))
+    payment = -npf.pmt(0.079, 10, 55.0)
+    assert v.debt_years[0].debt_service == pytest.approx(payment)
+    assert v.metrics["dscr_min"] == pytest.approx(15.0 * 0.98 ** 9 / payment)
+    assert v.metrics["dscr_min"] > 1.40  # passes the catalogue band
+    falling = value_deal(bowie_1997(decay_pct=8.0), date(1997, 1, 1))
+    assert falling.metrics["dscr_min"] < 1.30 and falling.dscr_first_breach_year is not None
+
+
+def test_dineequity_2014_1_whole_business_dscr_is_4_95x() -> None:
+    """NCF 280.8 / debt service 56.8 (interest and scheduled amortisation; the bullet is refinanced)."""
+    brand = asset("ihop-applebees", kind="trademark", base=280.8, start=2014, years=7, economic_life_years=30)
+    notes = tranche(1300.0, 100 * 56.8 / 1300.0, 7, "bullet", name="A-2")
+    v = value_deal(make_deal([brand], [notes], basis="whole_business", issue="2014-01-01"), date(2014, 1, 1))
+    assert v.metrics["dscr_min"] == pytest.approx(4.95, abs=0.01)
+    assert v.tranches[0].balloon == pytest.approx(1300.0)
+    assert all(y.balloon == 0 for y in v.debt_years[:-1]) and v.debt_years[-1].balloon == pytest.approx(1300.0)
+
+
+def test_single_drug_royalty_deal_is_fully_concentrated() -> None:
+    """BioPharma Royalty Trust (2000): one drug's royalties, senior DSCR about 1.6x."""
+    drug = asset("zerit-royalty", base=16.0, start=2000, years=10, filing="1995-06-01",
+                 licensees=[{"name": "Bristol-Myers Squibb", "sector": "pharmaceuticals", "royalty_share_pct": 100}])
+    v = value_deal(make_deal([drug], [tranche(57.0, 7.7, 6, "level")], issue="2000-01-01", rate=10.0),
+                   date(2000, 1, 1))
+    assert v.metrics["dscr_min"] == pytest.approx(16.0 / -npf.pmt(0.077, 6, 57.0))
+    assert 1.3 < v.metrics["dscr_min"] < 1.7
+    assert v.metrics["largest_asset_share_pct"] == pytest.approx(100.0)
+    assert v.metrics["largest_licensee_share_pct"] == pytest.approx(100.0)
+
+
+def test_metrics_have_fixed_names_and_units() -> None:
+    deal = make_deal([asset(base=20.0, litigation={"pending": True, "share_at_risk_pct": 10.0},
+                            cash_flows={"history": [{"year": 2025, "amount": 16.0}],
+                                        "projection": {"base": 20.0, "start_year": 2026, "years": 20}})])
+    v = value_deal(deal, JAN_2026)
+    assert set(v.metrics) <= set(METRIC_UNITS) and v.units == {k: METRIC_UNITS[k] for k in v.metrics}
+    assert v.metrics["litigation_share_pct"] == pytest.approx(10.0)
+    assert v.metrics["projection_to_history_ratio"] == pytest.approx(1.25)
+    assert v.metrics["ltv_pct"] == pytest.approx(100 * 100.0 / v.pool_value)
+    assert v.metrics["legal_life_cushion_years"] == pytest.approx(10.0, abs=0.01)
+    assert "dscr_min_unenhanced" not in v.metrics and "largest_licensee_share_pct" not in v.metrics
+    assert len(v.stress) == 36
+
+
+# --- bad inputs ---------------------------------------------------------------------------------------------
+
+DEAL_YAML = (ROOT / "examples" / "deals" / "solaris-green-patent-abs.yaml").read_text()
+
+
+def test_negative_principal_is_rejected_with_its_line() -> None:
+    with pytest.raises(InputError) as exc:
+        parse_deal(DEAL_YAML.replace("principal: 120000000", "principal: -120000000"), "deal.yaml")
+    problem = exc.value.problems[0]
+    assert problem.loc[-1] == "principal" and problem.line is not None and "greater than 0" in problem.message
+
+
+def test_empty_pool_is_rejected() -> None:
+    with pytest.raises(InputError) as exc:
+        make_deal([])
+    assert exc.value.problems[0].loc == ("assets",) and "at least 1" in exc.value.problems[0].message
+    lapsed = make_deal([asset(status="lapsed")])
+    with pytest.raises(InputError) as exc2:
+        value_deal(lapsed, JAN_2026)
+    assert exc2.value.problems[0].code == errors.EMPTY_POOL
+
+
+def test_valuing_after_every_asset_expired_is_an_empty_pool() -> None:
+    with pytest.raises(InputError) as exc:
+        value_deal(make_deal([asset(filing="2010-01-01")]), date(2031, 1, 1))
+    assert exc.value.problems[0].code == errors.EMPTY_POOL and "2031-01-01" in exc.value.problems[0].message
+
+
+def test_perpetuity_with_growth_above_the_rate_names_the_asset() -> None:
+    deal = make_deal([asset("brand", kind="trademark", years=5, growth_pct=12.0)], rate=10.0)
+    with pytest.raises(InputError) as exc:
+        value_deal(deal, JAN_2026)
+    problem = exc.value.problems[0]
+    assert problem.code == errors.PERPETUITY_DIVERGES and "'brand'" in problem.message and problem.hint
+
+
+# --- the examples -------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", sorted((ROOT / "examples" / "deals").glob("*.*")), ids=lambda p: p.name)
+def test_every_example_values_to_sane_figures(path: Path) -> None:
+    deal = load_deal(path)
+    v = value_deal(deal, deal.issue_date)
+    assert v.pool_value > 0 and len(v.stress) == 36
+    assert sum(a.value_share_pct for a in v.assets) == pytest.approx(100.0)
+    assert 0 <= v.metrics["breakeven_haircut_pct"] <= 100
+    assert v.metrics["ltv_pct"] == pytest.approx(100 * deal.principal / v.pool_value)
+    assert 0 < v.metrics["largest_asset_share_pct"] <= 100
