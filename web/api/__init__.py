@@ -1,0 +1,130 @@
+"""JSON API under /api/v1/, mirroring the CLI: screen, read stored screenings, extract, list rules.
+
+Every error, including 404/405/413/500, has one shape:
+``{"error": {"code", "message", "problems": [...]}}`` (see web/errors.py).
+The OpenAPI description beside these routes (openapi.py) is tested to cover each one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request, url_for
+
+from engine.errors import InputError
+from engine.models.screening import Screening
+from web import runs
+from web.api.openapi import spec
+from web.errors import api_error
+from web.services import services
+from web.uploads import read_deal_upload, read_document_uploads
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+MAX_LIMIT = 500
+
+
+def _created(new_id: int) -> Response:
+    stored = services().store.get(new_id)
+    assert stored is not None
+    response = jsonify(_stored_json(new_id, stored))
+    response.status_code = 201
+    response.headers["Location"] = url_for("api.get_screening", screening_id=new_id)
+    return response
+
+
+def _stored_json(screening_id: int, stored: Any) -> dict[str, Any]:
+    return {"id": screening_id, "summary": stored.summary.model_dump(mode="json"),
+            "report_url": url_for("screenings.show", screening_id=screening_id),
+            "screening": Screening.model_validate_json(stored.screening_json).model_dump(mode="json")}
+
+
+@bp.post("/screenings")
+def create_screening() -> Any:
+    """A JSON deal as the body, or multipart with a ``deal`` file and ``documents`` files."""
+    user = request.values.get("user")
+    as_of = runs.parse_as_of(request.values.get("as_of"))
+    if request.mimetype == "application/json":
+        text = request.get_data(as_text=True)
+        return _created(runs.screen_text(text, "request.json", user=user, as_of=as_of, json_only=True))
+    if request.mimetype == "multipart/form-data":
+        deal_file = request.files.get("deal")
+        if deal_file is None or not deal_file.filename:
+            raise InputError.single("missing_field", "the multipart body needs a 'deal' file part", "deal")
+        deal = read_deal_upload(deal_file)
+        documents = read_document_uploads(request.files.getlist("documents"), services().upload_tmp)
+        return _created(runs.screen_text(deal.text, deal.name, documents, user=user, as_of=as_of,
+                                         json_only=deal.json_only))
+    sent = request.mimetype or "an empty body"
+    return api_error(415, f"Send the deal as application/json or multipart/form-data, not {sent}.")
+
+
+@bp.get("/screenings/<int:screening_id>")
+def get_screening(screening_id: int) -> Any:
+    stored = services().store.get(screening_id)
+    if stored is None:
+        return api_error(404, f"There is no stored screening #{screening_id}.")
+    return jsonify(_stored_json(screening_id, stored))
+
+
+@bp.get("/screenings")
+def list_screenings() -> Any:
+    limit = min(max(request.args.get("limit", 100, type=int) or 100, 1), MAX_LIMIT)
+    offset = max(request.args.get("offset", 0, type=int) or 0, 0)
+    deal_id = request.args.get("deal") or None
+    store = services().store
+    items = store.summaries(deal_id=deal_id, limit=limit, offset=offset)
+    return jsonify({"items": [s.model_dump(mode="json") for s in items], "total": store.count(deal_id=deal_id),
+                    "limit": limit, "offset": offset})
+
+
+@bp.post("/extract")
+def extract_document() -> Any:
+    """Disclosures from one uploaded document, in the ``ipsdg extract --format json`` shape."""
+    from engine.extract import extract
+
+    if request.mimetype != "multipart/form-data":
+        return api_error(415, "Send the document as multipart/form-data with a 'document' file part.")
+    upload = request.files.get("document")
+    if upload is None or not upload.filename:
+        raise InputError.single("missing_field", "the multipart body needs a 'document' file part", "document")
+    [document] = read_document_uploads([upload], services().upload_tmp)
+    return jsonify(extract(document).model_dump(mode="json"))
+
+
+def _rule_json(rule: Any, counts: dict[str, int]) -> dict[str, Any]:
+    params = [rule.ruleset.parameters[name] for name in rule.params if name in rule.ruleset.parameters]
+    return {
+        "id": rule.id, "title": rule.title, "ruleset": rule.ruleset.name, "effect": rule.effect,
+        "then": rule.then.model_dump(mode="json", by_alias=True, exclude_none=True),
+        "reference": rule.reference.model_dump(mode="json"),
+        "effective": rule.effective.model_dump(mode="json", by_alias=True) if rule.effective else None,
+        "parameters": [{"name": p.name, "unit": p.unit, "reference": p.reference.model_dump(mode="json"),
+                        "values": [{"from": d.isoformat(), "value": v} for d, v in p.values]} for p in params],
+        "source": {"path": rule.path, "line": rule.line},
+        "fired_on_screenings": counts.get(rule.id, 0),
+    }
+
+
+@bp.get("/rulesets")
+def list_rulesets() -> Any:
+    book = services().rulebook()
+    sizes = {info.name: sum(1 for r in book.rules if r.ruleset.name == info.name) for info in book.rulesets}
+    return jsonify({"items": [{"name": i.name, "title": i.title, "version": i.version, "hash": i.hash,
+                               "rules": sizes[i.name], "url": url_for("api.list_rules", name=i.name)}
+                              for i in book.rulesets]})
+
+
+@bp.get("/rulesets/<name>/rules")
+def list_rules(name: str) -> Any:
+    book = services().rulebook()
+    info = next((r for r in book.rulesets if r.name == name), None)
+    if info is None:
+        return api_error(404, f"There is no rule set named {name!r}.")
+    counts = services().store.rule_counts()
+    return jsonify({"ruleset": {"name": info.name, "title": info.title, "version": info.version, "hash": info.hash},
+                    "items": [_rule_json(r, counts) for r in book.rules if r.ruleset.name == name]})
+
+
+@bp.get("/openapi.json")
+def openapi() -> Any:
+    return jsonify(spec())

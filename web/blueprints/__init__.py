@@ -1,0 +1,1 @@
+"""Page families of the web app, one blueprint each."""

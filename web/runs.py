@@ -1,0 +1,58 @@
+"""Running a screening for the web: parse, screen with the real engine, store, return the id.
+
+Pages and the API both come through here, so an upload, an example pick and a
+JSON body are screened and stored the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from engine import errors
+from engine.deals import document_paths, load_deal, parse_deal
+from engine.documents import read_document
+from engine.errors import InputError, Problem
+from engine.models.disclosures import Document
+from web.services import services
+
+
+def parse_as_of(text: str | None, where: str = "as_of") -> date | None:
+    """An optional YYYY-MM-DD date from a form or query; empty means today."""
+    if not text or not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError.single(errors.BAD_DATE, f"{text.strip()!r} is not a date in YYYY-MM-DD form", where) from None
+
+
+def screen_text(text: str, name: str, documents: Sequence[Document] = (), *, user: str | None,
+                as_of: date | None, json_only: bool = False) -> int:
+    """Screen a deal given as text (an upload or a JSON body) and store it; InputError lists file:line problems."""
+    from engine.screen import screen  # here: the pipeline loads spaCy; pages that only read the store need not
+
+    deal = parse_deal(text, name, json_only=json_only)
+    result = screen(deal, documents, rulebook=services().rulebook(), as_of=as_of)
+    return services().store.save(result, deal_text=text, deal_filename=name, user=user)
+
+
+def screen_example(name: str, *, user: str | None, as_of: date | None) -> int:
+    """Screen one of the shipped example deals, with the documents it lists."""
+    svc = services()
+    if name not in svc.examples():  # the name is matched against the listing, never joined into a path blindly
+        raise InputError([Problem(errors.INVALID_VALUE, f"no example deal named {name!r}", "example",
+                                  choices=tuple(svc.examples()))])
+    path = svc.examples_dir / name
+    deal = load_deal(path)
+    documents, problems = [], []
+    for doc_path in document_paths(deal, path):
+        try:
+            documents.append(read_document(doc_path))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    errors.raise_if(problems)
+    from engine.screen import screen
+
+    result = screen(deal, documents, rulebook=svc.rulebook(), as_of=as_of)
+    return svc.store.save(result, deal_text=path.read_text(encoding="utf-8"), deal_filename=name, user=user)

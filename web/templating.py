@@ -1,0 +1,36 @@
+"""Web pages render with the report Environment, so they extend the report templates.
+
+The report's Environment (filters, globals, autoescape, StrictUndefined) is
+overlaid with a loader that finds ``web/templates`` first; the overlay gets its
+own globals so the report's shared Environment is never mutated.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import get_flashed_messages, request, url_for
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader
+
+from engine import report
+from web import csrf
+
+WEB_TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def environment() -> Environment:
+    base = report.environment()
+    assert base.loader is not None
+    env = base.overlay(loader=ChoiceLoader([FileSystemLoader(str(WEB_TEMPLATES)), base.loader]))
+    env.globals = dict(base.globals)
+    env.filters = dict(base.filters)
+    env.globals.update(url_for=url_for, csrf_token=csrf.token, get_flashed_messages=get_flashed_messages)
+    return env
+
+
+def render(name: str, **context: Any) -> str:
+    """Render a web template inside a request (``request`` is available to every page)."""
+    from web.services import services
+
+    return services().templates.get_template(name).render(request=request, **context)
