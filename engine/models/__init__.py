@@ -14,6 +14,7 @@ from engine.models.disclosures import (
     Document, Evidence, Extraction, Hedge, Kpi, Page, Refinancing, ReportingDisclosure, Review, SdgReference,
     Statement, UseOfProceeds,
 )
+from engine.models.findings import Finding, ParamUse, Reference
 from engine.models.stored import (
     ScreeningSummary, StoredDocument, StoredFinding, StoredRuleset, StoredScreening,
 )
@@ -30,6 +31,8 @@ __all__ = [
     # disclosures (engine.models.disclosures)
     "Document", "Evidence", "Extraction", "Hedge", "Kpi", "Page", "Refinancing", "ReportingDisclosure", "Review",
     "SdgReference", "Statement", "UseOfProceeds",
+    # rule findings (engine.models.findings)
+    "Finding", "ParamUse", "Reference",
     # valuation (engine.models.valuation)
     "AssetValue", "DebtYear", "LicenseeShare", "StressRow", "TrancheSummary", "Valuation", "ValuationPeriod",
     # store (engine.models.stored)

@@ -1,0 +1,82 @@
+"""What the rule engine says about a deal: findings with their full trace.
+
+Screening, scoring and reports read these names; every finding carries the rule,
+the rule set version and content hash, the dated parameter values it used with
+their references, and the facts (with evidence) that matched.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import Field
+
+from engine.models.base import IsoDate, Strict
+
+ReferenceKind = Literal["standard", "research", "data", "proposal"]
+Effect = Literal["contribute", "flag", "require", "check"]
+Strength = Literal["direct", "indirect"]
+Severity = Literal["info", "warning", "red_flag", "blocker"]
+RequireStatus = Literal["met", "missing"]
+CheckStatus = Literal["pass", "watch", "fail"]
+Direction = Literal["higher_is_better", "lower_is_better"]
+
+
+class Reference(Strict):
+    """A source a rule or a number comes from; ``proposal`` marks our own numbers."""
+
+    id: str
+    title: str
+    publisher: str | None = None
+    edition: str | None = None
+    url: str | None = None
+    kind: ReferenceKind = "standard"
+    note: str | None = None
+
+
+class ParamUse(Strict):
+    """A parameter value as used at the screening's as_of, with the date it took effect."""
+
+    name: str
+    value: float | int | bool | str
+    unit: str
+    effective_from: IsoDate
+    reference: Reference
+
+
+class Finding(Strict):
+    """One effect of one rule on one deal (one per distinct set of matched facts)."""
+
+    rule_id: str
+    ruleset: str
+    ruleset_version: str
+    ruleset_hash: str
+    title: str
+    effect: Effect
+    reference: Reference
+    params: list[ParamUse] = []
+    facts: list[dict[str, Any]] = []
+    message: str | None = None
+    # contribute
+    sdg: int | None = None
+    target: str | None = None
+    strength: Strength | None = None
+    weight: float | None = None
+    # flag
+    severity: Severity | None = None
+    # require
+    standard: str | None = None
+    component: str | None = None
+    status: RequireStatus | CheckStatus | None = None
+    # check
+    metric: str | None = None
+    value: float | None = None
+    direction: Direction | None = None
+    pass_threshold: float | None = None
+    watch_threshold: float | None = None
+    as_of: date | None = Field(default=None, description="the date parameters were resolved at")
+
+    def sort_key(self) -> tuple[str, str, str]:
+        """Deterministic order: by rule id, then by the matched facts."""
+        return (self.rule_id, self.ruleset, repr([sorted(f.items(), key=lambda kv: kv[0]) for f in self.facts]))
