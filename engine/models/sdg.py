@@ -1,0 +1,125 @@
+"""Models of SDG topical tagging: the query lexicons researchers edit, and the tags the tagger returns.
+
+A lexicon is one YAML file per SDG in ``rulesets/lexicons/sdg/``. Each query encodes one SDG
+target or indicator (``reference``) as terms plus co-occurrence conditions and exclusions, so a
+reviewer can see exactly why a passage was tagged and change it without touching code.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from engine.models.base import NonEmptyStr, Strict, check
+
+# A term is lowercase words separated by single spaces; a word may end in ``*`` (prefix match on one token).
+Term = Annotated[str, Field(pattern=r"^[a-z0-9$%°][a-z0-9'’&./+°%$,-]*\*?( [a-z0-9$%°][a-z0-9'’&./+°%$,-]*\*?)*$",
+                            description="lowercase phrase; 'renewabl*' matches any token starting with 'renewabl'")]
+QueryId = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=60)]
+TargetRef = Annotated[str, Field(pattern=r"^[0-9]{1,2}\.([0-9]{1,2}|[a-z])(\.[0-9]{1,2})?$",
+                                 description="an SDG target ('7.2') or indicator ('7.2.1') id")]
+Weight = Annotated[float, Field(gt=0, le=1)]
+Window = int | Literal["sentence"]
+
+
+class Query(Strict):
+    """One reason to tag a passage: an anchor term, optionally with context that must (not) be near it."""
+
+    id: QueryId
+    reference: TargetRef
+    terms: list[Term] = Field(min_length=1, description="anchor terms; any one of them starts a match")
+    all_of: list[list[Term]] = Field(default_factory=list,
+                                     description="every group needs one of its terms within `window` of the anchor")
+    any_of: list[Term] = Field(default_factory=list, description="one of these must be within `window` of the anchor")
+    exclude: list[Term] = Field(default_factory=list, description="any of these within `window` vetoes the anchor")
+    window: Annotated[int, Field(ge=1, le=60)] | Literal["sentence", "passage"] = "sentence"
+    weight: Weight
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _groups_not_empty(self) -> Query:
+        check([(("all_of", i), "a co-occurrence group needs at least one term")
+               for i, group in enumerate(self.all_of) if not group])
+        return self
+
+
+class Damper(Strict):
+    """Context anywhere in the passage that makes this SDG unlikely to be the topic (a sense or genre cue)."""
+
+    id: QueryId
+    terms: list[Term] = Field(min_length=1)
+    factor: Annotated[float, Field(ge=0, lt=1)]
+    note: str | None = None
+
+
+class SdgLexicon(Strict):
+    """The queries for one SDG, with the decision threshold tuned on the development set."""
+
+    lexicon: Annotated[str, Field(pattern=r"^sdg-[0-9]{1,2}$")]
+    sdg: Annotated[int, Field(ge=1, le=17)]
+    title: NonEmptyStr
+    source: NonEmptyStr
+    threshold: Annotated[float, Field(gt=0, le=1)]
+    report: bool = Field(True, description="false: used only as competing evidence for the dominance rule")
+    queries: list[Query] = Field(min_length=1)
+    dampers: list[Damper] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> SdgLexicon:
+        issues: list[tuple[tuple[str | int, ...], str]] = []
+        if self.lexicon != f"sdg-{self.sdg}":
+            issues.append((("lexicon",), f"lexicon name must be 'sdg-{self.sdg}' for sdg {self.sdg}"))
+        seen: dict[str, int] = {}
+        for i, query in enumerate(self.queries):
+            if query.id in seen:
+                issues.append((("queries", i, "id"), f"query id {query.id!r} already used by query {seen[query.id]}"))
+            seen.setdefault(query.id, i)
+        check(issues)
+        return self
+
+
+class TaggerSettings(Strict):
+    """How per-SDG scores become tags (``rulesets/lexicons/sdg/tagger.yaml``)."""
+
+    dominance: Annotated[float, Field(ge=0, le=1)] = Field(
+        description="an SDG is dropped when its score is below this fraction of the best SDG's score")
+    repeat_bonus: Annotated[float, Field(ge=0, le=1)] = Field(
+        description="share of a query's weight added again when it matches at a second place")
+    source: NonEmptyStr
+
+
+class CatalogueTarget(Strict):
+    id: TargetRef
+    text: NonEmptyStr
+    indicators: dict[TargetRef, NonEmptyStr] = Field(default_factory=dict)
+
+
+class CatalogueGoal(Strict):
+    goal: Annotated[int, Field(ge=1, le=17)]
+    title: NonEmptyStr
+    targets: list[CatalogueTarget]
+
+
+class SdgCatalogue(Strict):
+    """Official target and indicator wording that lexicon queries cite (copied with its source)."""
+
+    source: NonEmptyStr
+    goals: list[CatalogueGoal]
+
+
+class SdgTag(Strict):
+    """One SDG a passage is judged to address, with the evidence for it."""
+
+    sdg: int
+    score: float
+    terms: list[str]
+    queries: list[str]
+
+
+class SdgResult(Strict):
+    """The tagger's answer for one passage (DESIGN §8 shape, plus ``queries`` per SDG)."""
+
+    id: str | int | None
+    sdgs: list[SdgTag]
+

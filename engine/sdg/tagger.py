@@ -1,0 +1,166 @@
+"""Scoring passages against the SDG query lexicons and deciding which SDGs a passage addresses.
+
+Per SDG, the weights of the queries that match combine by noisy-or (each query is independent
+evidence; a second place where the same query matches adds ``repeat_bonus`` of its weight).
+Dampers (context that signals another sense or genre) scale the score down. An SDG is tagged
+when its score reaches the lexicon's threshold and is not clearly dominated by another SDG's
+score: passages in the benchmark are judged for one main SDG, and a passage that mentions energy
+while being about inflation should not be tagged SDG 7.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from engine.models.sdg import Query, SdgResult, SdgTag
+from engine.nlp import tokenizer
+from engine.sdg.lexicon import LexiconSet, load_lexicons
+from engine.sdg.matcher import PhraseIndex, Tokens, compile_term, tokens_of
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    id: str
+    weight: float
+    anchors: tuple[int, ...]
+    groups: tuple[frozenset[int], ...]
+    exclude: frozenset[int]
+    window: int | str
+
+
+@dataclass
+class Evidence:
+    """Why one SDG scored what it did on one passage (all SDGs, tagged or not: used for tuning)."""
+
+    sdg: int
+    score: float = 0.0
+    threshold: float = 1.0
+    report: bool = True
+    terms: list[str] = field(default_factory=list)
+    queries: list[str] = field(default_factory=list)
+    dampers: list[str] = field(default_factory=list)
+
+
+class Tagger:
+    """Compiled lexicons; build once with :func:`load_tagger`, then tag any number of passages."""
+
+    def __init__(self, lexicons: LexiconSet, tokenize: Callable[[str], object] | None = None):
+        self.lexicons = lexicons
+        self._tokenize = tokenize or tokenizer()
+        self._pids: dict[tuple[tuple[str, bool], ...], int] = {}
+        self._queries: list[list[_Compiled]] = []
+        self._dampers: list[list[tuple[str, frozenset[int], float]]] = []
+        for lexicon in lexicons.lexicons:
+            self._queries.append([self._compile(query) for query in lexicon.queries])
+            self._dampers.append([(d.id, frozenset(self._pid(t) for t in d.terms), d.factor)
+                                  for d in lexicon.dampers])
+        self._index = PhraseIndex(list(self._pids))
+        self._by_anchor: dict[int, list[tuple[int, int]]] = {}
+        for li, queries in enumerate(self._queries):
+            for qi, query in enumerate(queries):
+                for pid in query.anchors:
+                    self._by_anchor.setdefault(pid, []).append((li, qi))
+
+    def _pid(self, term: str) -> int:
+        pattern = compile_term(term, self._tokenize)
+        return self._pids.setdefault(pattern, len(self._pids))
+
+    def _compile(self, query: Query) -> _Compiled:
+        groups = [frozenset(self._pid(t) for t in group) for group in query.all_of]
+        if query.any_of:
+            groups.append(frozenset(self._pid(t) for t in query.any_of))
+        return _Compiled(query.id, query.weight, tuple(dict.fromkeys(self._pid(t) for t in query.terms)),
+                         tuple(groups), frozenset(self._pid(t) for t in query.exclude), query.window)
+
+    def evidence(self, text: str) -> list[Evidence]:
+        """Scores and explanations for every lexicon, in lexicon order."""
+        tokens = tokens_of(text, self._tokenize)
+        hits = self._index.find(tokens)
+        bonus = self.lexicons.settings.repeat_bonus
+        out = [Evidence(lex.sdg, threshold=lex.threshold, report=lex.report) for lex in self.lexicons.lexicons]
+        miss: list[float] = [1.0] * len(out)
+        done: set[tuple[int, int]] = set()
+        for pid in hits:
+            for key in self._by_anchor.get(pid, ()):
+                if key in done:
+                    continue
+                done.add(key)
+                li, qi = key
+                query = self._queries[li][qi]
+                places, terms = _match(query, hits, tokens)
+                if not places:
+                    continue
+                weight = query.weight
+                if places > 1:
+                    weight = 1 - (1 - weight) * (1 - bonus * weight)
+                miss[li] *= 1 - weight
+                ev = out[li]
+                ev.queries.append(query.id)
+                ev.terms.extend(t for t in terms if t not in ev.terms)
+        for li, ev in enumerate(out):
+            if not ev.queries:
+                continue
+            score = 1 - miss[li]
+            for damper_id, pids, factor in self._dampers[li]:
+                if any(pid in hits for pid in pids):
+                    score *= factor
+                    ev.dampers.append(damper_id)
+            ev.score = score
+        return out
+
+    def tag(self, text: str, id: str | int | None = None) -> SdgResult:
+        """The SDGs ``text`` is judged to address, each with score, matched terms and query ids."""
+        found = self.evidence(text)
+        best = max((ev.score for ev in found), default=0.0)
+        floor = self.lexicons.settings.dominance * best
+        tags = [SdgTag(sdg=ev.sdg, score=round(ev.score, 3), terms=ev.terms, queries=ev.queries)
+                for ev in found
+                if ev.report and ev.score >= ev.threshold and ev.score >= floor]
+        tags.sort(key=lambda t: (-t.score, t.sdg))
+        return SdgResult(id=id, sdgs=tags)
+
+    def tag_many(self, passages: Iterable[tuple[str | int | None, str]]) -> Iterator[SdgResult]:
+        """Stream results for ``(id, text)`` pairs, one per passage, in input order."""
+        for pid, text in passages:
+            yield self.tag(text, pid)
+
+
+def _near(query: _Compiled, tokens: Tokens, anchor: tuple[int, int], other: tuple[int, int]) -> bool:
+    window = query.window
+    if window == "passage":
+        return True
+    if window == "sentence":
+        return tokens.sentence[anchor[0]] == tokens.sentence[other[0]]
+    gap = max(other[0] - anchor[1], anchor[0] - other[1])
+    return gap <= int(window)
+
+
+def _match(query: _Compiled, hits: dict[int, list[tuple[int, int]]], tokens: Tokens) -> tuple[int, list[str]]:
+    """Places where the query's anchor holds (context present, no exclusion near) and the terms it used."""
+    places: set[int] = set()
+    terms: list[str] = []
+    for anchor_pid in query.anchors:
+        for span in hits.get(anchor_pid, ()):
+            if any(_near(query, tokens, span, other)
+                   for pid in query.exclude for other in hits.get(pid, ())):
+                continue
+            used: list[tuple[int, int]] = []
+            for group in query.groups:
+                near = next((other for pid in group for other in hits.get(pid, ())
+                             if _near(query, tokens, span, other)), None)
+                if near is None:
+                    break
+                used.append(near)
+            else:
+                places.add(span[0])
+                for start, end in (span, *used):
+                    surface = tokens.surface(start, end)
+                    if surface not in terms:
+                        terms.append(surface)
+    return len(places), terms
+
+
+def load_tagger(directory: str | None = None) -> Tagger:
+    """Validate the lexicon folder (default ``rulesets/lexicons/sdg``) and compile a tagger."""
+    return Tagger(load_lexicons(directory))
