@@ -346,3 +346,20 @@ def test_every_example_values_to_sane_figures(path: Path) -> None:
     assert 0 <= v.metrics["breakeven_haircut_pct"] <= 100
     assert v.metrics["ltv_pct"] == pytest.approx(100 * deal.principal / v.pool_value)
     assert 0 < v.metrics["largest_asset_share_pct"] <= 100
+
+
+def test_a_matured_deal_is_valued_as_at_its_issue_date() -> None:
+    deal = bowie_1997(decay_pct=2.0)
+    late = value_deal(deal, date(2026, 11, 26))
+    assert late.as_of == date(1997, 1, 1)
+    assert late.metrics == value_deal(deal, date(1997, 1, 1)).metrics
+    assert "matured" in late.notes[0]
+
+
+def test_valuing_mid_life_counts_only_the_remaining_years_and_balance() -> None:
+    deal = make_deal([asset(base=30.0)], [tranche(100.0, 6.0, 10)])
+    v = value_deal(deal, date(2030, 1, 1))
+    assert [y.year for y in v.debt_years] == list(range(5, 11))
+    balance_after_4_years = npf.fv(0.06, 4, npf.pmt(0.06, 10, 100.0), 100.0)
+    assert v.tranches[0].outstanding == pytest.approx(-balance_after_4_years)
+    assert v.pool_value == pytest.approx(present_value([30.0] * 16, 0.08))

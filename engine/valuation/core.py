@@ -33,9 +33,16 @@ from engine.valuation.metrics import METRIC_UNITS, Inputs, compute
 
 
 def value_deal(deal: Deal, as_of: date) -> Valuation:
-    """Value the deal's IP pool at ``as_of`` and measure how well it covers the notes (see module doc)."""
+    """Value the deal's IP pool at ``as_of`` and measure how well it covers the notes (see module doc).
+
+    A deal whose notes have all matured by ``as_of`` has no debt left to cover; it is valued as at
+    its issue date instead (the figures its investors relied on), and a note says so.
+    """
     sched = debt.schedule(deal)
     maturities = [add_years(deal.issue_date, t.tenor_years) for t in deal.tranches]
+    requested, matured = as_of, as_of >= max(maturities)
+    if matured:
+        as_of = deal.issue_date
     grid = build_grid(deal, max(*maturities, as_of))
     rate, convention = deal.valuation.discount_rate_pct / 100, deal.valuation.convention
     start = grid.month_index(as_of)
@@ -95,7 +102,8 @@ def value_deal(deal: Deal, as_of: date) -> Valuation:
                                                                 _outstanding_each(deal, sched, as_of), strict=True))],
         support=available, dscr_first_breach_year=breach, stress=rows,
         metrics=metrics, units={k: METRIC_UNITS[k] for k in metrics},
-        notes=_notes(deal, grid, sched, tv, max(maturities)))
+        notes=[f"every note matured by {requested}; valued as at the issue date {as_of}"] * matured
+        + _notes(deal, grid, sched, tv, max(maturities)))
 
 
 def _empty(deal: Deal, as_of: date) -> InputError:
