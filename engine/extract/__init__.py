@@ -1,0 +1,131 @@
+"""Disclosure extraction: a document's pages -> use of proceeds, KPIs, reviews, reporting, ... with evidence.
+
+One PhraseMatcher pass (engine.nlp.CueFinder) finds lexicon terms on every page;
+only the sentences holding a cue are read further, by small field extractors
+(proceeds, kpis, reviews, governance). Every item cites its page and the
+character span of its sentence in that page's text.
+
+    from engine.documents import read_document
+    from engine.extract import extract
+    extraction = extract(read_document("circular.pdf"))
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from engine.extract import governance, kpis, proceeds, reviews
+from engine.extract.context import SentenceView
+from engine.extract.quantities import QuantityReader, Unit, writes_decimal_comma
+from engine.lexicons import LexiconSet, lexicon_files, load_lexicons
+from engine.models.disclosures import Document, Extraction, Hedge
+from engine.nlp import CueFinder
+
+LEXICON_DIR = Path(__file__).resolve().parents[2] / "rulesets" / "lexicons"
+NOT_PHRASES = ("unit", "currency")  # read by the quantity reader, next to numbers, not as cues
+
+
+@dataclass
+class Extractor:
+    """Everything built from the lexicons once, reused for every document."""
+
+    lexicons: LexiconSet
+    model: str | None = None
+
+    def __post_init__(self) -> None:
+        phrases = {label: terms for label, terms in self.lexicons.phrases().items()
+                   if label.split(":", 1)[0] not in NOT_PHRASES}
+        self.cues = CueFinder(phrases, model=self.model)
+        units = {term: Unit(g.id, str(g.attrs["dimension"]), str(g.attrs["normalized_unit"]),
+                            float(g.attrs["factor"]))
+                 for g in self.lexicons.groups("unit") for term in g.terms}
+        currencies = {term: g.id for g in self.lexicons.groups("currency") for term in g.terms}
+        self.reader = QuantityReader(units, currencies)
+        self.metrics = kpis.metrics_from(self.lexicons)
+        self.providers = reviews.provider_names(self.lexicons)
+        self.sdg_patterns: list[re.Pattern[str]] = [p for ps in self.lexicons.patterns("sdg_cue").values() for p in ps]
+
+    def extract(self, document: Document) -> Extraction:
+        """All disclosures in a document, in page order."""
+        found: dict[str, list[Any]] = {key: [] for key in (
+            "use_of_proceeds", "kpis", "external_reviews", "reporting", "sdg_references", "management_of_proceeds",
+            "project_selection", "exclusions", "refinancing", "hedges")}
+        decimal_comma = writes_decimal_comma("\n".join(p.text[:20000] for p in document.pages[:20]))
+        texts = (page.text for page in document.pages)
+        for page, cues in zip(document.pages, self.cues.pages(texts), strict=True):
+            for sentence in cues.sentences:
+                view = SentenceView(page.number, sentence, self.reader, decimal_comma)
+                self._read(view, found)
+        return Extraction(document=document.name, sha256=document.sha256, pages=len(document.pages),
+                          **_deduplicated(found))
+
+    def _read(self, view: SentenceView, found: dict[str, list[Any]]) -> None:
+        uop, refinancing = proceeds.use_of_proceeds(view)
+        items = {
+            "use_of_proceeds": uop,
+            "refinancing": refinancing,
+            "kpis": kpis.kpis(view, self.metrics),
+            "external_reviews": reviews.reviews(view, self.providers),
+            "reporting": governance.reporting(view),
+            "management_of_proceeds": governance.management(view),
+            "project_selection": governance.selection(view),
+            "exclusions": governance.exclusions(view),
+            "sdg_references": governance.sdg_references(view, self.sdg_patterns),
+        }
+        for key, values in items.items():
+            found[key].extend(values)
+        if view.hedged and any(items.values()):
+            cue = view.hits("hedge")[0]
+            found["hedges"].append(Hedge(cue=cue.text, evidence=view.evidence))
+
+
+def _deduplicated(found: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    """One item per fact: repeated mentions keep the first; sized allocations are all kept (they may disagree)."""
+    keys = {
+        "kpis": lambda k: (k.metric, round(k.normalized_value, 6), k.period),
+        "external_reviews": lambda r: (r.provider, r.type),
+        "reporting": lambda r: (r.kind, r.frequency),
+        "sdg_references": lambda s: (s.sdg, s.target),
+        "exclusions": lambda e: tuple(e.sectors),
+    }
+    out = dict(found)
+    for field, key in keys.items():
+        seen: set[Any] = set()
+        kept = []
+        for item in found[field]:
+            if key(item) not in seen:
+                seen.add(key(item))
+                kept.append(item)
+        out[field] = kept
+    sized = {u.category for u in found["use_of_proceeds"] if u.share_pct is not None or u.amount is not None}
+    named: set[str] = set()
+    kept = []
+    for item in found["use_of_proceeds"]:
+        if item.share_pct is None and item.amount is None:
+            if item.category in sized or item.category in named:
+                continue
+            named.add(item.category)
+        kept.append(item)
+    out["use_of_proceeds"] = kept
+    return out
+
+
+def default_lexicon_paths(folder: Path = LEXICON_DIR) -> list[Path]:
+    """The extractor's lexicons: every file under rulesets/lexicons/ except the SDG tagger's ``sdg/`` folder."""
+    return lexicon_files(folder, exclude=("sdg",))
+
+
+@lru_cache(maxsize=4)
+def default_extractor(model: str | None = None, folder: str | None = None) -> Extractor:
+    paths: Iterable[Path] = default_lexicon_paths(Path(folder) if folder else LEXICON_DIR)
+    return Extractor(load_lexicons(list(paths)), model=model)
+
+
+def extract(document: Document, extractor: Extractor | None = None) -> Extraction:
+    """Disclosures with page-cited evidence, using the lexicons in rulesets/lexicons/ unless given an extractor."""
+    return (extractor or default_extractor()).extract(document)

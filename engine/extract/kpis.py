@@ -1,0 +1,118 @@
+"""Impact KPIs: a quantity whose unit fits a metric, in a sentence that says what happened to it.
+
+"avoided 12,500 tCO2e per year" is a KPI; "Scope 1 emissions were 50,000 tCO2e" is
+the issuer's footprint, "a 2019 baseline" is a year, "EUR 300 million" is money.
+Which metric of a dimension (energy generated vs saved) is decided by the nearest
+metric phrase, else the nearest direction word allowed for that metric.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from engine.extract.context import SentenceView, gap, nearest
+from engine.extract.quantities import Quantity
+from engine.lexicons import LexiconSet
+from engine.models.disclosures import Kpi
+
+COUNT_GAP = 32  # "1,250 low-income students": at most a few words between number and noun
+_BETWEEN = re.compile(r"^[\s\w-]*$")
+_BASELINE = re.compile(r"(?i)\b(?:baseline|base\syear|compared\s(?:to|with)|relative\sto|against|versus|vs\.?)"
+                       r"\s(?:a\s|the\s|its\s)?(?:baseline\s(?:year\s)?(?:of\s)?)?((?:19|20)\d\d)\b")
+_BASELINE_AFTER = re.compile(r"(?i)\b((?:19|20)\d\d)\s(?:baseline|base\syear|levels?)\b")
+_TARGET = re.compile(r"(?i)\b(?:by|until|target(?:ed)?\s(?:for|in|year)|in\sthe\syear)\s(?:the\send\sof\s)?"
+                     r"((?:19|20)\d\d)\b")
+
+
+@dataclass(frozen=True)
+class Metric:
+    id: str
+    dimension: str
+    directions: frozenset[str]
+    topic: str | None
+
+
+def metrics_from(lexicons: LexiconSet) -> dict[str, Metric]:
+    out = {}
+    for group in lexicons.groups("kpi_metric"):
+        attrs = group.attrs
+        directions = str(attrs.get("directions", ""))
+        out[group.id] = Metric(group.id, str(attrs["dimension"]), frozenset(d for d in directions.split("|") if d),
+                               str(attrs["topic"]) if "topic" in attrs else None)
+    return out
+
+
+def years(text: str) -> tuple[int | None, int | None]:
+    """(baseline year, target year) stated in a sentence."""
+    base = _BASELINE.search(text) or _BASELINE_AFTER.search(text)
+    target = _TARGET.search(text)
+    return (int(base.group(1)) if base else None, int(target.group(1)) if target else None)
+
+
+def kpis(view: SentenceView, metrics: dict[str, Metric]) -> list[Kpi]:
+    if not view.has("kpi_metric", "kpi_direction"):
+        return []
+    out: list[Kpi] = []
+    seen: set[tuple[str, float]] = set()
+    for q in view.quantities:
+        found = _physical(view, q, metrics) if q.unit else _count(view, q, metrics)
+        if found is None or (found, q.value) in seen:
+            continue
+        seen.add((found, q.value))
+        out.append(_kpi(view, q, found))
+    return out
+
+
+def _physical(view: SentenceView, q: Quantity, metrics: dict[str, Metric]) -> str | None:
+    assert q.unit is not None
+    if any(gap(q.start, q.end, h.start, h.end) <= 40 for h in view.hits("kpi_context")):
+        return None
+    candidates = {m.id: m for m in metrics.values() if m.dimension == q.unit.dimension}
+    candidates = {k: m for k, m in candidates.items() if m.topic is None or view.has("kpi_topic") and any(
+        h.id == m.topic for h in view.hits("kpi_topic")) or any(h.id == k for h in view.hits("kpi_metric"))}
+    if not candidates:
+        return None
+    phrase = nearest(view, q.start, q.end, [h for h in view.hits("kpi_metric") if h.id in candidates], False)
+    if phrase is not None:
+        return phrase.id
+    allowed = [h for h in view.hits("kpi_direction") if any(h.id in m.directions for m in candidates.values())]
+    word = nearest(view, q.start, q.end, allowed, False)
+    if word is None:
+        return None
+    return next(k for k, m in candidates.items() if word.id in m.directions)
+
+
+def _count(view: SentenceView, q: Quantity, metrics: dict[str, Metric]) -> str | None:
+    if q.percent or q.currency or q.is_year or q.value < 1 or q.value != int(q.value):
+        return None
+    page_text_after = view.text[q.end - view.sentence.start:]
+    for hit in view.hits("kpi_metric"):
+        if metrics.get(hit.id) is None or metrics[hit.id].dimension != "count" or hit.start < q.end:
+            continue
+        between = page_text_after[:hit.start - q.end]
+        if len(between) > COUNT_GAP or not _BETWEEN.match(between) or any(ch.isdigit() for ch in between):
+            continue
+        if len(between.split()) > 3:
+            continue
+        if view.has("kpi_direction") or " " in hit.text:
+            return hit.id
+    return None
+
+
+def _kpi(view: SentenceView, q: Quantity, metric: str) -> Kpi:
+    period_hit = nearest(view, q.start, q.end, view.hits("kpi_period"), same_line=False)
+    if q.per_year:
+        period, stated = "annual", True
+    elif period_hit is not None:
+        period, stated = period_hit.id, True
+    else:
+        period, stated = "annual", False
+    base, target = years(view.text)
+    if q.unit:
+        unit, normalized_value, normalized_unit = q.unit.id, q.value * q.unit.factor, q.unit.normalized_unit
+    else:
+        unit, normalized_value, normalized_unit = "count", q.value, "count"
+    return Kpi(metric=metric, value=q.value, unit=unit, normalized_value=normalized_value,
+               normalized_unit=normalized_unit, period=period, period_stated=stated,  # type: ignore[arg-type]
+               baseline_year=base, target_year=target, evidence=view.evidence, hedged=view.hedged)

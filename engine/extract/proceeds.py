@@ -1,0 +1,110 @@
+"""Use of proceeds: ICMA categories with their share or amount, refinancing share and look-back period.
+
+A share counts as an allocation only in a sentence that talks about proceeds, and
+only when it sits next to a category (same table row first, then nearest). Shares
+next to market words ("market share", "grew 12 %") are not allocations.
+"""
+
+from __future__ import annotations
+
+import re
+
+from engine.extract.context import SentenceView, gap, nearest
+from engine.models.disclosures import Refinancing, UseOfProceeds
+from engine.nlp import Hit
+
+WINDOW = 90  # a share further than this from its category is about something else
+_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+          "ten": 10, "twelve": 12, "eighteen": 18, "twenty-four": 24, "thirty-six": 36}
+_NUM = r"(\d+(?:\.\d+)?|" + "|".join(_WORDS) + r")(?:\s*\(\d+\))?"
+_LOOK_BACK = [
+    re.compile(rf"(?i)look[- ]?back(?:\speriod)?\s(?:of\s)?(?:up\sto\s|no\smore\sthan\s|maximum\sof\s)?{_NUM}[\s-]"
+               r"(years?|months?)"),
+    re.compile(rf"(?i){_NUM}[\s-](years?|months?)\s(?:look[- ]?back|prior\sto\s(?:the\s)?issu)"),
+    re.compile(rf"(?i)(?:within|in\sthe|during\sthe)\s(?:the\s)?(?:last\s|previous\s|preceding\s)?{_NUM}[\s-]"
+               r"(years?|months?)\s(?:prior\sto|before|preceding)\s(?:the\s)?(?:issu|the\sdate)"),
+]
+
+
+def look_back_years(text: str) -> float | None:
+    """'a look-back period of three (3) years' -> 3; '36 months prior to issuance' -> 3."""
+    for pattern in _LOOK_BACK:
+        m = pattern.search(text)
+        if m:
+            raw, unit = m.group(1).lower(), m.group(2).lower()
+            value = float(_WORDS[raw]) if raw in _WORDS else float(raw)
+            return value / 12 if unit.startswith("month") else value
+    return None
+
+
+def _category_for(view: SentenceView, start: int, end: int, categories: list[Hit], shares_first: bool) -> Hit | None:
+    """'60 % to renewable energy': the category after; 'renewable energy (60 %)' or a table row: the one before."""
+    line = view.line_of(start)
+    row = [h for h in categories if view.line_of(h.start) == line]
+    if shares_first:
+        after = [h for h in row or categories if h.start >= end]
+        if after:
+            return after[0]
+    else:
+        before = [h for h in row or categories if h.end <= start]
+        if before:
+            return before[-1]
+    return nearest(view, start, end, categories)
+
+
+def _excluded_spans(view: SentenceView) -> list[int]:
+    """Offsets after which categories are what proceeds will *not* go to."""
+    return [h.start for h in view.hits("exclusion")]
+
+
+def use_of_proceeds(view: SentenceView) -> tuple[list[UseOfProceeds], list[Refinancing]]:
+    categories = view.hits("icma_category") if view.has("proceeds") else []
+    if not categories and not view.has("refinancing"):
+        return [], []
+    cut = min(_excluded_spans(view), default=None)
+    if cut is not None:
+        categories = [h for h in categories if h.start < cut]
+    negatives = view.hits("proceeds_negative")
+    refis = view.hits("refinancing")
+    sized: dict[Hit, list[tuple[int, float, str | None, bool]]] = {}
+    sizes = [q for q in view.quantities if q.percent or q.currency]
+    shares_first = bool(sizes and categories and sizes[0].start < categories[0].start)
+    refinancing_share: float | None = None
+    for q in view.quantities:
+        is_share = q.percent and 0 < q.value <= 100
+        is_amount = q.currency is not None and q.value > 0
+        if not (is_share or is_amount):
+            continue
+        if any(gap(q.start, q.end, n.start, n.end) <= 30 for n in negatives):
+            continue
+        cat = _category_for(view, q.start, q.end, categories, shares_first)
+        refi = nearest(view, q.start, q.end, refis, same_line=False)
+        cat_gap = gap(q.start, q.end, cat.start, cat.end) if cat else 10**9
+        refi_gap = gap(q.start, q.end, refi.start, refi.end) if refi else 10**9
+        if is_share and refi_gap < cat_gap and refi_gap <= WINDOW:
+            refinancing_share = q.value
+            continue
+        if cat is None or cat_gap > WINDOW:
+            continue
+        sized.setdefault(cat, []).append((cat_gap, q.value, q.currency, is_share))
+    look_back = look_back_years(view.text) if refis else None
+    items = []
+    seen: set[str] = set()
+    for hit in categories:
+        share = amount = currency = None
+        for _, value, cur, is_share in sorted(sized.get(hit, []), key=lambda x: x[0]):
+            if is_share and share is None:
+                share = value
+            elif not is_share and amount is None:
+                amount, currency = value, cur
+        if share is None and amount is None and hit.id in seen:
+            continue  # the same category named twice in one sentence
+        seen.add(hit.id)
+        items.append(UseOfProceeds(category=hit.id, label=hit.text, share_pct=share, amount=amount,  # type: ignore[arg-type]
+                                   currency=currency, refinancing_share_pct=refinancing_share,
+                                   look_back_years=look_back, evidence=view.evidence, hedged=view.hedged))
+    refinancing = []
+    if refis and (refinancing_share is not None or look_back is not None):
+        refinancing.append(Refinancing(share_pct=refinancing_share, look_back_years=look_back,
+                                       evidence=view.evidence, hedged=view.hedged))
+    return items, refinancing
