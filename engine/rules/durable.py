@@ -22,6 +22,7 @@ Measured pitfalls (DESIGN §3) and how each is kept clear of:
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import itertools
 import json
@@ -186,10 +187,9 @@ def run(names: Sequence[str], facts: Sequence[Mapping[str, Any]],
             _live.add(sid + name)
             try:
                 for text in mine:
-                    try:
+                    # a fact no pattern of this ruleset matches raises "not handled": nothing to do
+                    with contextlib.suppress(durable_engine.MessageNotHandledException):
                         _host._handle_function(rules, _asserter(rules), text, None)
-                    except durable_engine.MessageNotHandledException:
-                        pass  # the fact matches no pattern of this ruleset
                 state = rules.get_state(sid)
                 if "exception" in state:
                     raise RuleEngineError(f"a rule action failed in {name}: {state['exception']}")
