@@ -15,6 +15,9 @@ from engine.models.disclosures import (
     Statement, UseOfProceeds,
 )
 from engine.models.findings import Finding, ParamUse, Reference
+from engine.models.portfolio import (
+    Cause, DatedValue, DealChange, DiffSide, DiffSummary, ParamChange, RuleChange, RulesetDiff, SDGDelta,
+)
 from engine.models.stored import (
     ScreeningSummary, StoredDocument, StoredFinding, StoredRuleset, StoredScreening,
 )
@@ -35,6 +38,9 @@ __all__ = [
     "Finding", "ParamUse", "Reference",
     # valuation (engine.models.valuation)
     "AssetValue", "DebtYear", "LicenseeShare", "StressRow", "TrancheSummary", "Valuation", "ValuationPeriod",
+    # portfolio rule-set diff (engine.models.portfolio)
+    "Cause", "DatedValue", "DealChange", "DiffSide", "DiffSummary", "ParamChange", "RuleChange", "RulesetDiff",
+    "SDGDelta",
     # store (engine.models.stored)
     "ScreeningSummary", "StoredDocument", "StoredFinding", "StoredRuleset", "StoredScreening",
 ]
