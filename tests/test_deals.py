@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import importlib.util
 import io
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import pypdfium2 as pdfium
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from engine import errors
-from engine.deals import load_deal, parse_deal
+from engine import errors, yamlio
+from engine.deals import document_paths, load_deal, parse_deal
 from engine.errors import InputError
 from engine.models import Deal
 
@@ -23,9 +25,12 @@ DEAL_FIXTURES = ROOT / "tests" / "fixtures" / "deals"
 
 
 @pytest.mark.parametrize("path", EXAMPLE_DEALS, ids=lambda p: p.name)
-def test_every_example_loads(path: Path) -> None:
+def test_every_example_loads_and_its_document_exists(path: Path) -> None:
     deal = load_deal(path)
     assert deal.documents, f"{path.name} should point at its offering document"
+    for doc in document_paths(deal, path):
+        assert doc.is_file(), f"{path.name} refers to a missing document {doc}"
+        assert doc.with_suffix(".pdf").is_file(), f"no PDF rendering of {doc.name}; run build_pdfs.py"
 
 
 def test_examples_cover_the_paths_the_issue_asks_for() -> None:
@@ -38,6 +43,100 @@ def test_examples_cover_the_paths_the_issue_asks_for() -> None:
     assert {"patent_licence", "catalogue", "whole_business"} <= bases
     failing = [d for d in deals.values() if d.structure.claims_eu_gbs and d.structure.synthetic]
     assert failing and not failing[0].structure.originator_is_issuer
+
+
+# --- the example documents say what their deal files say ------------------------------------------
+
+DOCUMENTS = ROOT / "examples" / "documents"
+EXPECTED = sorted((DOCUMENTS / "expected").glob("*.yaml"))
+
+
+def _pages(name: str) -> list[str]:
+    return (DOCUMENTS / name).read_text(encoding="utf-8").split("\f")
+
+
+@pytest.mark.parametrize("path", EXPECTED, ids=lambda p: p.stem)
+def test_expected_disclosures_are_on_their_pages(path: Path) -> None:
+    expected = yamlio.load_file(path).data
+    pages = _pages(expected["document"])
+    assert len(pages) == expected["pages"] and 4 <= len(pages) <= 8
+    sections = ("use_of_proceeds", "kpis", "external_reviews", "reporting", "sdg_references", "hedged", "other",
+                "negatives")
+    items = [item for section in sections for item in expected.get(section, [])]
+    for item in items:
+        assert item["quote"] in pages[item["page"] - 1], f"{item['quote']!r} is not on page {item['page']}"
+
+
+@pytest.mark.parametrize("path", EXPECTED, ids=lambda p: p.stem)
+def test_document_figures_match_the_deal_except_declared_contradictions(path: Path) -> None:
+    expected = yamlio.load_file(path).data
+    deal = load_deal(ROOT / "examples" / "deals" / expected["deal"])
+    assert any(Path(d.path).name == expected["document"] for d in deal.documents)
+
+    def uop(item: dict[str, Any]) -> tuple[Any, ...]:
+        share = item.get("contradicts_deal", {}).get("deal_value", item.get("share_pct"))
+        return item["category"], share, item.get("refinancing", False)
+
+    assert sorted(map(uop, expected["use_of_proceeds"]), key=str) == sorted(
+        ((a.category, a.share_pct, a.refinancing) for a in deal.allocations), key=str)
+    deal_amounts = {(a.category, a.amount if a.amount is not None else (a.share_pct or 0) * deal.principal / 100)
+                    for a in deal.allocations}
+    for item in expected["use_of_proceeds"]:
+        if "amount" in item:
+            assert item["currency"] == deal.currency
+            assert (item["category"], item["amount"]) in deal_amounts
+    assert sorted((k["metric"], k["value"], k["unit"], k["period"]) for k in expected["kpis"]) == sorted(
+        (k.metric, k.value, k.unit, k.period) for k in deal.kpis)
+    assert sorted((r["provider"], r["type"], r["timing"]) for r in expected["external_reviews"]) == sorted(
+        (r.provider, r.type, r.timing) for r in deal.framework.external_reviews)
+    assert sorted((s["sdg"], tuple(s["targets"])) for s in expected["sdg_references"]) == sorted(
+        (c.sdg, tuple(c.targets)) for c in deal.framework.sdg_claims)
+    reporting = deal.framework.reporting
+    assert sorted((r["kind"], r["frequency"], r["until"]) for r in expected["reporting"]) == sorted(
+        (kind, c.frequency, c.until) for kind, c in (("allocation", reporting.allocation),
+                                                     ("impact", reporting.impact)) if c is not None)
+
+
+def test_exactly_one_deliberate_contradiction_and_it_is_on_the_page() -> None:
+    found = [(path.stem, item) for path in EXPECTED for item in yamlio.load_file(path).data["use_of_proceeds"]
+             if "contradicts_deal" in item]
+    assert [stem for stem, _ in found] == ["verdant-offering-circular"]
+    item = found[0][1]
+    assert item["share_pct"] == item["contradicts_deal"]["document_value"] == 60
+    assert "60%" in item["quote"]
+
+
+def _build_pdfs() -> Any:
+    """examples/documents/build_pdfs.py is a script, not a package module: load it by path."""
+    spec = importlib.util.spec_from_file_location("build_pdfs", DOCUMENTS / "build_pdfs.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_committed_pdfs_match_their_text_page_by_page() -> None:
+    """Editing a .txt without re-running build_pdfs.py would leave extraction tests on a stale PDF."""
+    latin1 = _build_pdfs().latin1
+    for txt in sorted(DOCUMENTS.glob("*.txt")):
+        pages = latin1(txt.read_text(encoding="utf-8")).split("\f")
+        pdf = pdfium.PdfDocument(txt.with_suffix(".pdf"))
+        try:
+            assert len(pdf) == len(pages), f"{txt.name}: re-run build_pdfs.py"
+            for number, (page, text) in enumerate(zip(pdf, pages, strict=True), 1):
+                extracted = page.get_textpage().get_text_range()
+                assert extracted.split() == text.split(), f"{txt.name} page {number}: re-run build_pdfs.py"
+        finally:
+            pdf.close()
+
+
+def test_pdf_rewrites_chinese_amounts_as_cny_and_refuses_other_cjk() -> None:
+    latin1 = _build_pdfs().latin1
+    assert latin1("3.01亿元") == "CNY 301 million"
+    assert latin1("9,000万元 and 1.2875亿元") == "CNY 90 million and CNY 128.75 million"
+    assert latin1("(万元)") == "(CNY 10,000)"
+    with pytest.raises(ValueError, match="cannot draw"):
+        latin1("专利")
 
 
 # One file per failure mode: (file, code, line, last element of the location or None for file-level).
