@@ -30,9 +30,9 @@ def parse_as_of(text: str | None, where: str = "as_of") -> date | None:
 def screen_text(text: str, name: str, documents: Sequence[Document] = (), *, user: str | None,
                 as_of: date | None, json_only: bool = False) -> int:
     """Screen a deal given as text (an upload or a JSON body) and store it; InputError lists file:line problems."""
+    deal = parse_deal(text, name, json_only=json_only)
     from engine.screen import screen  # here: the pipeline loads spaCy; pages that only read the store need not
 
-    deal = parse_deal(text, name, json_only=json_only)
     result = screen(deal, documents, rulebook=services().rulebook(), as_of=as_of)
     return services().store.save(result, deal_text=text, deal_filename=name, user=user)
 
