@@ -65,9 +65,15 @@ def _pct(part: float, whole: float) -> float:
     return round(100.0 * part / whole, 4) if whole else 0.0
 
 
-def deal_facts(deal: Deal, as_of: date, *, evidence_base: str | None = None) -> list[dict[str, Any]]:
-    """Every fact of one deal file (``source: deal``), ``evidence`` as ``<file>#<path>``."""
+def deal_facts(deal: Deal, as_of: date, *, evidence_base: str | None = None,
+               value_shares: Mapping[str, float] | None = None) -> list[dict[str, Any]]:
+    """Every fact of one deal file (``source: deal``), ``evidence`` as ``<file>#<path>``.
+
+    ``value_shares`` (asset id -> percent of pool value, from the valuation) fills
+    ``asset.value_share_pct``; without it the field is absent.
+    """
     base = evidence_base or "deal"
+    value_shares = value_shares or {}
     facts: list[dict[str, Any]] = []
 
     def add(fact_type: str, fid: str, where: str, **fields: Any) -> None:
@@ -99,7 +105,8 @@ def deal_facts(deal: Deal, as_of: date, *, evidence_base: str | None = None) -> 
             work_type=a.work_type, chain_of_title=a.chain_of_title, n_liens=len(a.liens),
             litigation_pending=a.litigation.pending, litigation_share_pct=float(a.litigation.share_at_risk_pct),
             royalty_rate_pct=None if a.royalty_rate_pct is None else float(a.royalty_rate_pct),
-            remaining_life_years=remaining_life_years(a, as_of))
+            remaining_life_years=remaining_life_years(a, as_of),
+            value_share_pct=None if a.id not in value_shares else float(value_shares[a.id]))
         for j, lic in enumerate(a.licensees):
             add("licensee", f"licensee:{a.id}:{j}", f"assets[{i}].licensees[{j}]", asset_id=a.id, name=lic.name,
                 sector=lic.sector, country=lic.country, royalty_share_pct=float(lic.royalty_share_pct))
