@@ -275,12 +275,12 @@ def test_dineequity_2014_1_whole_business_dscr_is_4_95x() -> None:
 
 def test_single_drug_royalty_deal_is_fully_concentrated() -> None:
     """BioPharma Royalty Trust (2000): one drug's royalties, senior DSCR about 1.6x."""
-    drug = asset("zerit-royalty", base=16.0, start=2000, years=10, filing="1995-06-01",
+    drug = asset("zerit-royalty", base=19.5, start=2000, years=10, filing="1995-06-01",
                  licensees=[{"name": "Bristol-Myers Squibb", "sector": "pharmaceuticals", "royalty_share_pct": 100}])
     v = value_deal(make_deal([drug], [tranche(57.0, 7.7, 6, "level")], issue="2000-01-01", rate=10.0),
                    date(2000, 1, 1))
-    assert v.metrics["dscr_min"] == pytest.approx(16.0 / -npf.pmt(0.077, 6, 57.0))
-    assert 1.3 < v.metrics["dscr_min"] < 1.7
+    assert v.metrics["dscr_min"] == pytest.approx(19.5 / -npf.pmt(0.077, 6, 57.0))
+    assert v.metrics["dscr_min"] == pytest.approx(1.6, abs=0.01)
     assert v.metrics["largest_asset_share_pct"] == pytest.approx(100.0)
     assert v.metrics["largest_licensee_share_pct"] == pytest.approx(100.0)
 

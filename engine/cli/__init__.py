@@ -47,3 +47,4 @@ from engine.cli import rules as _rules  # noqa: E402,F401
 from engine.cli import sdg as _sdg  # noqa: E402,F401
 from engine.cli import serve as _serve  # noqa: E402,F401
 from engine.cli import validate as _validate  # noqa: E402,F401
+from engine.cli import value as _value  # noqa: E402,F401
