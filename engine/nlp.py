@@ -18,6 +18,7 @@ from typing import Any
 import spacy
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.symbols import ORTH
 
 
 @lru_cache(maxsize=4)
@@ -29,7 +30,12 @@ def base_pipeline(model: str | None = None) -> Language:
         nlp = spacy.blank("en")
     if "sentencizer" not in nlp.pipe_names and "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
         nlp.add_pipe("sentencizer")
+    for abbreviation in _ABBREVIATIONS:  # "55 per cent. of the net proceeds" is one sentence, not two
+        nlp.tokenizer.add_special_case(abbreviation, [{ORTH: abbreviation}])
     return nlp
+
+
+_ABBREVIATIONS = ("cent.", "Cent.", "approx.", "incl.", "p.a.", "no.", "No.", "Art.", "para.", "c.")
 
 
 def tokenizer(model: str | None = None) -> Any:

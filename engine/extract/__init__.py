@@ -27,6 +27,7 @@ from engine.models.disclosures import Document, Extraction, Hedge
 from engine.nlp import CueFinder
 
 LEXICON_DIR = Path(__file__).resolve().parents[2] / "rulesets" / "lexicons"
+PROCEEDS_REACH = 1200  # chars after a proceeds sentence in which "(b) Category: 35 per cent." still counts
 NOT_PHRASES = ("unit", "currency")  # read by the quantity reader, next to numbers, not as cues
 
 
@@ -58,8 +59,12 @@ class Extractor:
         decimal_comma = writes_decimal_comma("\n".join(p.text[:20000] for p in document.pages[:20]))
         texts = (page.text for page in document.pages)
         for page, cues in zip(document.pages, self.cues.pages(texts), strict=True):
+            last_proceeds = -PROCEEDS_REACH
             for sentence in cues.sentences:
-                view = SentenceView(page.number, sentence, self.reader, decimal_comma)
+                view = SentenceView(page.number, sentence, self.reader, decimal_comma,
+                                    after_proceeds=sentence.start - last_proceeds <= PROCEEDS_REACH)
+                if view.has("proceeds"):
+                    last_proceeds = sentence.end
                 self._read(view, found)
         return Extraction(document=document.name, sha256=document.sha256, pages=len(document.pages),
                           **_deduplicated(found))
@@ -104,15 +109,26 @@ def _deduplicated(found: dict[str, list[Any]]) -> dict[str, list[Any]]:
         out[field] = kept
     sized = {u.category for u in found["use_of_proceeds"] if u.share_pct is not None or u.amount is not None}
     named: set[str] = set()
-    kept = []
+    kept: list[Any] = []
     for item in found["use_of_proceeds"]:
         if item.share_pct is None and item.amount is None:
             if item.category in sized or item.category in named:
                 continue
             named.add(item.category)
+        elif any(_restates(item, earlier) for earlier in kept):
+            continue
         kept.append(item)
     out["use_of_proceeds"] = kept
     return out
+
+
+def _restates(item: Any, earlier: Any) -> bool:
+    """Prose that repeats a table row ('70 per cent. (EUR 105 million)') adds nothing."""
+    if item.category != earlier.category:
+        return False
+    same = [getattr(item, f) == getattr(earlier, f) for f in ("share_pct", "amount")
+            if getattr(item, f) is not None and getattr(earlier, f) is not None]
+    return bool(same) and all(same)
 
 
 def default_lexicon_paths(folder: Path = LEXICON_DIR) -> list[Path]:

@@ -17,6 +17,7 @@ class SentenceView:
     sentence: Sentence
     reader: QuantityReader
     decimal_comma: bool = False
+    after_proceeds: bool = False  # shortly after a sentence about proceeds on the same page (a list of categories)
     by_category: dict[str, list[Hit]] = field(init=False)
 
     def __post_init__(self) -> None:

@@ -19,7 +19,7 @@ from engine.models.disclosures import Kpi
 COUNT_GAP = 32  # "1,250 low-income students": at most a few words between number and noun
 _BETWEEN = re.compile(r"^[\s\w-]*$")
 _BASELINE = re.compile(r"(?i)\b(?:baseline|base\syear|compared\s(?:to|with)|relative\sto|against|versus|vs\.?)"
-                       r"\s(?:a\s|the\s|its\s)?(?:baseline\s(?:year\s)?(?:of\s)?)?((?:19|20)\d\d)\b")
+                       r"\s\(?(?:a\s|the\s|its\s)?(?:baseline\s(?:year\s)?(?:of\s)?)?((?:19|20)\d\d)\b")
 _BASELINE_AFTER = re.compile(r"(?i)\b((?:19|20)\d\d)\s(?:baseline|base\syear|levels?)\b")
 _TARGET = re.compile(r"(?i)\b(?:by|until|target(?:ed)?\s(?:for|in|year)|in\sthe\syear)\s(?:the\send\sof\s)?"
                      r"((?:19|20)\d\d)\b")
@@ -55,11 +55,21 @@ def kpis(view: SentenceView, metrics: dict[str, Metric]) -> list[Kpi]:
         return []
     out: list[Kpi] = []
     seen: set[tuple[str, float]] = set()
+    has_baseline = "baseline" in view.text.lower()
+    row_first: dict[tuple[int, str], int] = {}
     for q in view.quantities:
         found = _physical(view, q, metrics) if q.unit else _count(view, q, metrics)
         if found is None or (found, q.value) in seen:
             continue
+        row = (view.line_of(q.start), found)
+        if has_baseline and q.unit and row in row_first:
+            # a table row "850 MW   610 MW" under a Baseline column: the second figure is the baseline
+            first = out[row_first[row]]
+            out[row_first[row]] = first.model_copy(update={"baseline": q.value * q.unit.factor / (
+                first.normalized_value / first.value if first.value else 1)})
+            continue
         seen.add((found, q.value))
+        row_first.setdefault(row, len(out))
         out.append(_kpi(view, q, found))
     return out
 

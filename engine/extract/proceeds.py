@@ -41,6 +41,10 @@ def _category_for(view: SentenceView, start: int, end: int, categories: list[Hit
     """'60 % to renewable energy': the category after; 'renewable energy (60 %)' or a table row: the one before."""
     line = view.line_of(start)
     row = [h for h in categories if view.line_of(h.start) == line]
+    if row and all(h.end <= start for h in row):
+        return row[0]  # a table row: category first, then project words and its figures
+    if row and all(h.start >= end for h in row):
+        return row[0]
     if shares_first:
         after = [h for h in row or categories if h.start >= end]
         if after:
@@ -58,7 +62,7 @@ def _excluded_spans(view: SentenceView) -> list[int]:
 
 
 def use_of_proceeds(view: SentenceView) -> tuple[list[UseOfProceeds], list[Refinancing]]:
-    categories = view.hits("icma_category") if view.has("proceeds") else []
+    categories = view.hits("icma_category") if view.has("proceeds") or view.after_proceeds else []
     if not categories and not view.has("refinancing"):
         return [], []
     cut = min(_excluded_spans(view), default=None)
@@ -66,6 +70,9 @@ def use_of_proceeds(view: SentenceView) -> tuple[list[UseOfProceeds], list[Refin
         categories = [h for h in categories if h.start < cut]
     negatives = view.hits("proceeds_negative")
     refis = view.hits("refinancing")
+    # "Renewable energy (refinancing)": a refinancing word right after a category labels that category
+    labelled = {c: r for c in categories for r in refis if 0 <= r.start - c.end <= 3}
+    free_refis = [r for r in refis if r not in labelled.values()]
     sized: dict[Hit, list[tuple[int, float, str | None, bool]]] = {}
     sizes = [q for q in view.quantities if q.percent or q.currency]
     shares_first = bool(sizes and categories and sizes[0].start < categories[0].start)
@@ -78,13 +85,16 @@ def use_of_proceeds(view: SentenceView) -> tuple[list[UseOfProceeds], list[Refin
         if any(gap(q.start, q.end, n.start, n.end) <= 30 for n in negatives):
             continue
         cat = _category_for(view, q.start, q.end, categories, shares_first)
-        refi = nearest(view, q.start, q.end, refis, same_line=False)
-        cat_gap = gap(q.start, q.end, cat.start, cat.end) if cat else 10**9
-        refi_gap = gap(q.start, q.end, refi.start, refi.end) if refi else 10**9
-        if is_share and refi_gap < cat_gap and refi_gap <= WINDOW:
+        refi = nearest(view, q.start, q.end, free_refis)
+        cat_key = (view.line_of(cat.start) != view.line_of(q.start), gap(q.start, q.end, cat.start, cat.end)) \
+            if cat else (True, 10**9)
+        refi_key = (view.line_of(refi.start) != view.line_of(q.start), gap(q.start, q.end, refi.start, refi.end)) \
+            if refi else (True, 10**9)
+        if is_share and refi_key < cat_key and refi_key[1] <= WINDOW:
             refinancing_share = q.value
             continue
-        if cat is None or cat_gap > WINDOW:
+        cat_gap = cat_key[1]
+        if cat is None or (cat_gap > WINDOW and len({c.id for c in categories}) > 1):
             continue
         sized.setdefault(cat, []).append((cat_gap, q.value, q.currency, is_share))
     look_back = look_back_years(view.text) if refis else None
@@ -100,8 +110,12 @@ def use_of_proceeds(view: SentenceView) -> tuple[list[UseOfProceeds], list[Refin
         if share is None and amount is None and hit.id in seen:
             continue  # the same category named twice in one sentence
         seen.add(hit.id)
-        items.append(UseOfProceeds(category=hit.id, label=hit.text, share_pct=share, amount=amount,  # type: ignore[arg-type]
-                                   currency=currency, refinancing_share_pct=refinancing_share,
+        refi_label = labelled.get(hit)
+        label = view.text[hit.start - view.sentence.start:refi_label.end - view.sentence.start].strip(" (") + ")" \
+            if refi_label else hit.text
+        items.append(UseOfProceeds(category=hit.id, label=label, share_pct=share, amount=amount,  # type: ignore[arg-type]
+                                   currency=currency, refinancing=refi_label is not None,
+                                   refinancing_share_pct=refinancing_share,
                                    look_back_years=look_back, evidence=view.evidence, hedged=view.hedged))
     refinancing = []
     if refis and (refinancing_share is not None or look_back is not None):

@@ -54,6 +54,8 @@ class UseOfProceeds(_Item):
     share_pct: float | None = None
     amount: float | None = None
     currency: str | None = None
+    refinancing: bool = Field(default=False, description="the line itself is a refinancing ('Renewable energy "
+                              "(refinancing)')")
     refinancing_share_pct: float | None = None
     look_back_years: float | None = None
 
@@ -71,6 +73,7 @@ class Kpi(_Item):
     normalized_unit: KpiUnit
     period: Literal["annual", "lifetime", "cumulative"]
     period_stated: bool = Field(description="false when the period defaulted to annual")
+    baseline: float | None = Field(default=None, description="baseline value in ``unit`` (a table's baseline column)")
     baseline_year: int | None = None
     target_year: int | None = None
 
