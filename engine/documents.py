@@ -184,17 +184,13 @@ def _html_pages(html: str) -> list[Page]:
     from selectolax.lexbor import LexborHTMLParser
 
     tree = LexborHTMLParser(html)
-    for selector in ("script", "style", "head", "noscript", "template"):
-        for node in tree.css(selector):
-            node.decompose()
-    for node in tree.root.traverse() if tree.root else []:
-        if node.tag in ("ix:header", "ix:hidden"):
-            node.decompose()
+    doomed = [node for node in (tree.root.traverse() if tree.root else [])
+              if node.tag in ("script", "style", "head", "noscript", "template", "ix:header", "ix:hidden")
+              or _HIDDEN.search(node.attributes.get("style") or "")]
+    _remove(doomed)
     for node in tree.css("[style]"):
         style = node.attributes.get("style") or ""
-        if _HIDDEN.search(style):
-            node.decompose()
-        elif _PAGE_BREAK.search(style):
+        if _PAGE_BREAK.search(style):
             (node.insert_before if "before" in style.lower() else node.insert_after)(_MARK)
     for node in tree.css(",".join(_BLOCKS)):
         node.insert_after("\n")
@@ -207,6 +203,20 @@ def _html_pages(html: str) -> list[Page]:
         if cleaned or not pages:
             pages.append(cleaned)
     return [Page(number=i, text=t) for i, t in enumerate(pages, start=1)]
+
+
+def _remove(nodes: list) -> None:  # type: ignore[type-arg]
+    """Decompose nodes outermost first, skipping ones inside a removed node (lexbor frees the subtree)."""
+    ids = {node.mem_id for node in nodes}
+    outermost = []
+    for node in nodes:  # decide everything before freeing anything
+        parent = node.parent
+        while parent is not None and parent.mem_id not in ids:
+            parent = parent.parent
+        if parent is None:
+            outermost.append(node)
+    for node in outermost:
+        node.decompose()
 
 
 # --- DOCX ----------------------------------------------------------------------------
