@@ -18,6 +18,9 @@ from engine.models.findings import Finding, ParamUse, Reference
 from engine.models.portfolio import (
     Cause, DatedValue, DealChange, DiffSide, DiffSummary, ParamChange, RuleChange, RulesetDiff, SDGDelta,
 )
+from engine.models.sdg import (
+    CatalogueGoal, CatalogueTarget, Damper, Query, SdgCatalogue, SdgLexicon, SdgResult, SdgTag, TaggerSettings,
+)
 from engine.models.stored import (
     ScreeningSummary, StoredDocument, StoredFinding, StoredRuleset, StoredScreening,
 )
@@ -41,6 +44,9 @@ __all__ = [
     # portfolio rule-set diff (engine.models.portfolio)
     "Cause", "DatedValue", "DealChange", "DiffSide", "DiffSummary", "ParamChange", "RuleChange", "RulesetDiff",
     "SDGDelta",
+    # SDG topical tagging (engine.models.sdg)
+    "CatalogueGoal", "CatalogueTarget", "Damper", "Query", "SdgCatalogue", "SdgLexicon", "SdgResult", "SdgTag",
+    "TaggerSettings",
     # store (engine.models.stored)
     "ScreeningSummary", "StoredDocument", "StoredFinding", "StoredRuleset", "StoredScreening",
 ]
