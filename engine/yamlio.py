@@ -109,7 +109,12 @@ def _build(node: Node, loc: Loc, lines: dict[Loc, int], problems: list[Problem],
                 problems.append(Problem(errors.INVALID_VALUE, "mapping keys must be plain scalars",
                                         path, key_line, loc))
                 continue
-            key = key_node.value if key_node.tag.endswith(":str") else _scalar(key_node)
+            try:
+                key = key_node.value if key_node.tag.endswith(":str") else _scalar(key_node)
+            except ValueError as exc:  # e.g. a dated parameter value under 2021-13-01
+                code = errors.BAD_DATE if isinstance(exc, _BadDate) else errors.INVALID_VALUE
+                problems.append(Problem(code, str(exc), path, key_line, loc))
+                continue
             if key == "<<":
                 problems.append(Problem(errors.INVALID_VALUE, "YAML merge keys ('<<') are not supported; "
                                         "write the keys out", path, key_line, loc))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from pathlib import Path
 
 from engine.rules.book import RuleBook
@@ -39,17 +40,23 @@ def _content_hash(stamp: tuple[tuple[str, int, int], ...]) -> str:
     return digest.hexdigest()
 
 
+RACY_SECONDS = 2.0  # like git's racy-index check: a file this fresh may change within one mtime tick
+
+
+def _trust(stamp: tuple[tuple[str, int, int], ...]) -> bool:
+    newest = max((m for _, m, _ in stamp), default=0)
+    return time.time_ns() - newest > RACY_SECONDS * 1e9
+
+
 def load_rulebook(root: Path | str | None = None) -> RuleBook:
     """The RuleBook of ``root`` (default: the shipped rulesets/), reloaded when its files change."""
     key = Path(root if root is not None else DEFAULT_ROOT).resolve()
     stamp = _stamp(key)
     cached = _cache.get(key)
-    if cached is not None and cached[0] == stamp:
+    if cached is not None and cached[0] == stamp and _trust(stamp):
         return cached[2]
     with _cache_lock:
         cached = _cache.get(key)
-        if cached is not None and cached[0] == stamp:
-            return cached[2]
         content = _content_hash(stamp)
         if cached is not None and cached[1] == content:  # touched, not changed
             _cache[key] = (stamp, content, cached[2])

@@ -140,11 +140,12 @@ class RuleBook:
                 if ev.test_holds(test, fact):
                     out[key] = 1
             encoded.append(out)
-        encoded.append({"t": encode(SESSION_FACT)})
-        session_index = len(facts)
+        # the session fact goes first: it makes every session "handled" (see compiler)
+        encoded.insert(0, {"t": encode(SESSION_FACT)})
         hits: dict[str, list[ev.Binding]] = {key: [] for key in plan.slots}
         for _name, key, binding in durable.run(list(plan.definitions), encoded, plan.definitions):
-            hits[key].append(tuple(i for i in binding if i != session_index))
+            if key in hits:
+                hits[key].append(tuple(i - 1 for i in binding if i != 0))
         if self._retired:  # a reload swapped this book out while it was evaluating
             durable.unregister(plan.definitions)
         return hits

@@ -15,8 +15,11 @@ in Python instead, and we say so here because the differential test shares it:
   negative patterns are checked in Python on each firing (evaluator.negatives_hold).
 
 Every pattern starts with a positive ``t == <type>``; a conjunction with only
-``none`` patterns matches the ``ipsdg_session`` fact the adapter asserts in every
-session. Rule sets are split at 200 rules (creation hangs near 512).
+``none`` patterns matches the ``ipsdg_session`` fact asserted first in every
+session. Every ruleset also gets a rule matching that fact: measured here,
+``delete_state`` segfaults on a session in which no fact was ever handled (a
+deal whose one allocation matches no rule). Rule sets are split at 200 rules
+(creation hangs near 512).
 """
 
 from __future__ import annotations
@@ -30,7 +33,8 @@ from typing import Any
 from engine.rules.conditions import Conj, Pattern, Ref, Test, resolve
 from engine.rules.loader import Rule
 
-MAX_RULES_PER_RULESET = 200
+MAX_RULES_PER_RULESET = 200  # including the session rule
+SESSION_RULE = "session"
 SESSION_FACT = "ipsdg_session"
 _OPS = {"ne": "$neq", "gt": "$gt", "gte": "$gte", "lt": "$lt", "lte": "$lte"}
 
@@ -139,9 +143,10 @@ def compile_plan(rules: list[Rule], values: Mapping[tuple[str, str], Any], book_
     text = json.dumps([b for _, b in bodies], sort_keys=True, default=str)
     digest = hashlib.sha256(f"{book_hash}\n{text}".encode()).hexdigest()[:12]
     definitions: dict[str, dict[str, Any]] = {}
-    for start in range(0, max(len(bodies), 1), MAX_RULES_PER_RULESET):
-        chunk = bodies[start:start + MAX_RULES_PER_RULESET]
-        if chunk:
-            name = f"ipsdg{start // MAX_RULES_PER_RULESET}@{digest}"
-            definitions[name] = {key: {**body, "run": key} for key, body in chunk}
+    per = MAX_RULES_PER_RULESET - 1
+    for start in range(0, len(bodies), per):
+        chunk = bodies[start:start + per]
+        name = f"ipsdg{start // per}@{digest}"
+        definitions[name] = {key: {**body, "run": key} for key, body in chunk}
+        definitions[name][SESSION_RULE] = {"all": [{"p0": {"t": encode(SESSION_FACT)}}], "run": SESSION_RULE}
     return Plan(digest, definitions, slots, derived.by_fact)

@@ -8,6 +8,8 @@ Measured pitfalls (DESIGN §3) and how each is kept clear of:
 - ``post`` fires only the first rule: facts are asserted (``assert_fact``), each with
   an explicit unique ``id``, in a fresh session id per evaluation, deleted in ``finally``;
 - swallowed action exceptions: the session state is read and an error raised;
+- ``delete_state`` on a session where no fact was handled segfaults (found here): the
+  first fact of every session is one each ruleset handles (compiler.SESSION_RULE);
 - 1,024 live sessions per ruleset: at most one live session (deleted before the lock
   is released); ``live_sessions()`` lets tests see it;
 - ~512 rules per ruleset hang: the compiler splits at 200, and ``register`` refuses more;
@@ -160,6 +162,8 @@ def run(names: Sequence[str], facts: Sequence[Mapping[str, Any]],
     Facts go in one at a time, and only facts of a type the ruleset tests: measured
     here, a batch (``assert_facts``) holding one fact that no rule fully matches is
     rejected as a whole (no action fires) and the following ``delete_state`` segfaults.
+    ``delete_state`` also segfaults on a session where no fact was ever handled, so the
+    first fact must be one every ruleset handles (the compiler's session rule and fact).
     """
     global _sink
     if len(facts) > MAX_FACTS:

@@ -276,7 +276,8 @@ def _check_rule(rule: RuleSpec, loc: cond.Loc, loaded: yamlio.Loaded, info: Rule
                                             loaded.path, loaded.line_for(cloc), cloc, tuple(sorted(param_values))))
                     return None
                 used.add(name)
-        metric = cond.Pattern("metric", "metric", (cond.Test("name", "eq", then.check.metric, "str"),),
+        metric = cond.Pattern("metric", "metric", (cond.Test("name", "eq", then.check.metric, "str"),
+                                                   cond.Test("value", "exists", True, "num")),
                               loaded.line_for((*loc, "then", "check")), (*loc, "then", "check"))
         when = metric if when is None else cond.Group("all", (metric, when), when_line(loaded, loc), (*loc, "when"))
     if when is None or (rule.applies_if is not None and applies is None):
