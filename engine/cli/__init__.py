@@ -44,6 +44,8 @@ from engine.cli import batch as _batch  # noqa: E402,F401
 from engine.cli import demo as _demo  # noqa: E402,F401
 from engine.cli import extract as _extract  # noqa: E402,F401
 from engine.cli import rules as _rules  # noqa: E402,F401
+from engine.cli import rules_diff as _rules_diff  # noqa: E402,F401
+from engine.cli import screen as _screen  # noqa: E402,F401
 from engine.cli import sdg as _sdg  # noqa: E402,F401
 from engine.cli import serve as _serve  # noqa: E402,F401
 from engine.cli import validate as _validate  # noqa: E402,F401

@@ -1,14 +1,16 @@
-"""``ipsdg demo``: what ``make demo`` runs — the newcomer's first look at the tool."""
+"""``ipsdg demo``: what ``make demo`` runs — screen every example, write reports, serve the app."""
 
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
 
 import click
 
 from engine.cli import main
-from engine.deals import load_deals
+from engine.errors import InputError
+from engine.output import write_atomic
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "deals"
 
@@ -16,21 +18,46 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "deals"
 @main.command()
 @click.option("--examples", "examples_dir", type=click.Path(file_okay=False, path_type=Path), default=EXAMPLES,
               show_default=True, help="Folder of example deal files.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("demo-out"), show_default=True)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("demo-out"), show_default=True,
+              help="Folder for the reports (HTML, Markdown, JSON per deal).")
+@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Default: today.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-def demo(examples_dir: Path, out: Path, host: str, port: int) -> None:
-    """Load every example deal and print what was found."""
+@click.option("--no-serve", is_flag=True, help="Write the reports and stop.")
+def demo(examples_dir: Path, out: Path, as_of: object, host: str, port: int, no_serve: bool) -> None:
+    """Screen every example deal, write its reports, print a summary and serve the web app."""
+    from engine.report import render  # heavy imports stay out of CLI start-up
+    from engine.screen import screen_path
+
+    day = as_of.date() if as_of is not None else date.today()  # type: ignore[attr-defined]
     paths = sorted(p for p in examples_dir.iterdir() if p.suffix in (".yaml", ".yml", ".json"))
-    good, problems = load_deals(paths)
-    click.echo(f"{'deal':45} {'label':22} {'assets':>6} {'principal':>16}")
-    for _, deal in good:
-        click.echo(f"{deal.id:45} {deal.structure.label:22} {len(deal.assets):>6} "
-                   f"{deal.currency} {deal.principal:>12,.0f}")
-    for problem in problems:
-        click.echo(str(problem), err=True)
-    click.echo(f"\nvalidated {len(good)} of {len(paths)} example deals in {examples_dir}")
-    click.echo("screening, reports and the web app are not built yet (issues 7 and 8); "
-               f"nothing was written to {out} and nothing is served on {host}:{port}")
-    if problems:
+    click.echo(f"{'deal':40} {'verdict':12} {'grade':5} {'ESG':>5}  top SDGs")
+    failed = 0
+    for path in paths:
+        try:
+            result = screen_path(path, as_of=day)
+        except InputError as exc:
+            failed += 1
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            continue
+        for fmt in ("html", "md", "json"):
+            write_atomic(out / f"{result.deal_id}.{fmt}", render(result, fmt))
+        top = ", ".join(f"{s.sdg} ({s.score:g})" for s in result.top_sdgs) or "none"
+        click.echo(f"{result.deal_id:40} {result.verdict:12} {result.grade:5} {result.esg_score:>5.1f}  {top}")
+    click.echo(f"\nscreened {len(paths) - failed} of {len(paths)} example deals as of {day}; "
+               f"reports (HTML, Markdown, JSON) in {out}/")
+    if failed:
         sys.exit(2)
+    if not no_serve:
+        _serve(host, port, out)
+
+
+def _serve(host: str, port: int, out: Path) -> None:
+    try:
+        from web import create_app  # the web app is optional at this layer
+    except ImportError:
+        click.echo("the web app is not available; open the HTML reports instead")
+        return
+    click.echo(f"serving the web app on http://{host}:{port}/ (Ctrl-C to stop)")
+    create_app({}).run(host=host, port=port)

@@ -1,0 +1,158 @@
+"""The result of one screening: what a report renders and the store keeps.
+
+``Screening.model_validate_json(s.model_dump_json())`` round-trips exactly, so a
+stored screening re-renders the same report years later.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from engine.models.base import Strict
+from engine.models.deal import Deal
+from engine.models.disclosures import Extraction
+from engine.models.findings import Finding
+from engine.models.valuation import Valuation
+
+SCHEMA_VERSION = "1"
+EvidenceKind = Literal["deal", "valuation", "document", "hedged", "topical"]
+
+
+class ScorePoint(Strict):
+    """Points one finding (or one topical passage) adds to, or takes from, an SDG."""
+
+    sdg: int
+    target: str | None
+    points: float
+    rule_id: str | None
+    evidence_kind: EvidenceKind
+    basis: str
+    evidence: str | None
+
+
+class SDGScore(Strict):
+    sdg: int
+    short: str
+    score: float
+    band: str
+    targets: list[str]
+    points: list[ScorePoint]
+    penalties: list[ScorePoint]
+    note: str | None = None
+
+
+class ComponentStatus(Strict):
+    standard: str
+    component: str
+    title: str
+    status: Literal["met", "missing"]
+    rule_id: str
+    message: str | None
+    reference: str
+
+
+class CheckResult(Strict):
+    rule_id: str
+    metric: str
+    title: str
+    value: float | None
+    status: Literal["pass", "watch", "fail"]
+    direction: str | None
+    pass_threshold: float | None
+    watch_threshold: float | None
+    reference: str
+    message: str | None
+
+
+class ESGPart(Strict):
+    name: str
+    weight: float
+    value: float
+    basis: str
+
+
+class Scores(Strict):
+    """What the scoring stage returns; folded into the Screening."""
+
+    sdg_scores: list[SDGScore]
+    components: list[ComponentStatus]
+    checks: list[CheckResult]
+    esg_parts: list[ESGPart]
+    esg_score: float
+    grade: str
+    verdict: Literal["eligible", "conditional", "ineligible"]
+    blockers: list[str]
+    conditions: list[str]
+    red_flag_count: int
+
+
+class TopicalPassage(Strict):
+    """A document passage the SDG tagger judged to address an SDG (supporting evidence only)."""
+
+    document: str
+    page: int
+    sdg: int
+    score: float
+    terms: list[str]
+    text: str
+
+
+class Contradiction(Strict):
+    """A figure the documents state differently from the deal file."""
+
+    field: str
+    deal_value: str
+    document_value: str
+    message: str
+    document: str
+    page: int
+    quote: str
+
+
+class RulesetRef(Strict):
+    name: str
+    version: str
+    hash: str
+
+
+class DocumentDigest(Strict):
+    name: str
+    sha256: str
+    media_type: str
+    pages: int
+
+
+class Screening(Strict):
+    schema_version: str = SCHEMA_VERSION
+    deal_id: str
+    deal_name: str
+    label: str
+    as_of: date
+    verdict: Literal["eligible", "conditional", "ineligible"]
+    conditions: list[str]
+    blockers: list[str]
+    esg_score: float
+    grade: str
+    esg_parts: list[ESGPart]
+    sdg_scores: list[SDGScore]
+    components: list[ComponentStatus]
+    checks: list[CheckResult]
+    red_flag_count: int
+    findings: list[Finding]
+    extractions: list[Extraction]
+    topical: list[TopicalPassage]
+    contradictions: list[Contradiction]
+    valuation: Valuation | None
+    rulesets: list[RulesetRef]
+    scoring_version: str
+    documents: list[DocumentDigest]
+    deal: Deal
+
+    @property
+    def red_flags(self) -> list[Finding]:
+        return [f for f in self.findings if f.effect == "flag" and f.severity in ("red_flag", "blocker")]
+
+    @property
+    def top_sdgs(self) -> list[SDGScore]:
+        return sorted((s for s in self.sdg_scores if s.score > 0), key=lambda s: (-s.score, s.sdg))[:3]

@@ -1,0 +1,261 @@
+"""Findings -> per-SDG contribution, ICMA alignment, ESG score, grade and verdict.
+
+Pure functions over findings and the scoring configuration in
+``rulesets/scoring/``. Every point is a ``ScorePoint`` naming the rule (or the
+passage) it came from and the arithmetic that produced it, so a reviewer can
+recompute any score from the report.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from engine import yamlio
+from engine.models import Finding
+from engine.models.scoring import ScoringConfig
+from engine.models.screening import (
+    CheckResult,
+    ComponentStatus,
+    ESGPart,
+    ScorePoint,
+    Scores,
+    SDGScore,
+    TopicalPassage,
+)
+
+DEFAULT_SCORING = Path(__file__).resolve().parents[1] / "rulesets" / "scoring" / "scoring.yaml"
+ICMA_STANDARDS = ("icma_gbp", "icma_sbp")
+LABELLED = ("green", "social", "sustainability")
+
+
+def load_scoring(path: Path = DEFAULT_SCORING) -> ScoringConfig:
+    """Read and validate the scoring configuration (path:line problems on error)."""
+    config: ScoringConfig = yamlio.validate(ScoringConfig, yamlio.load_file(path))
+    return config
+
+
+def _evidence_kind(finding: Finding) -> str:
+    """Where a contribution's evidence comes from: the weakest source among its matched facts."""
+    order = ("deal", "valuation", "document", "hedged", "topical")
+    kinds = []
+    for fact in finding.facts:
+        source = str(fact.get("source", "deal"))
+        kinds.append("hedged" if source == "document" and fact.get("hedged") else source)
+    known = [k for k in kinds if k in order]
+    return max(known, key=order.index) if known else "deal"
+
+
+def _fact_evidence(finding: Finding) -> str | None:
+    refs = sorted({str(f["evidence"]) for f in finding.facts if f.get("evidence")})
+    return "; ".join(refs) or None
+
+
+def _share(fact: dict[str, Any]) -> tuple[str, float] | None:
+    """The share that scales a contribution: an allocation's share or an asset's share of pool value."""
+    if fact.get("t") == "allocation" and isinstance(fact.get("share_pct"), int | float):
+        return "allocation", float(fact["share_pct"])
+    if fact.get("t") == "asset" and isinstance(fact.get("value_share_pct"), int | float):
+        return "asset", float(fact["value_share_pct"])
+    return None
+
+
+def _contribution(group: list[Finding], config: ScoringConfig) -> ScorePoint:
+    """One (rule, target): the best evidence source counts; restatements corroborate, never add.
+
+    Shares of the distinct facts from that source add up (two renewable allocations of
+    40 % and 30 % are 70 %), and the scale is capped at 1.
+    """
+    cfg = config.sdg
+    order = ("deal", "valuation", "document", "hedged", "topical")
+    kinds = {id(f): _evidence_kind(f) for f in group}
+    best_kind = min(kinds.values(), key=order.index)
+    best = [f for f in group if kinds[id(f)] == best_kind]
+    first = best[0]
+    shares: dict[str, float] = defaultdict(float)
+    seen: set[str] = set()
+    for f in best:
+        for fact in f.facts:
+            found = _share(fact)
+            if found and str(fact.get("id")) not in seen:
+                seen.add(str(fact.get("id")))
+                shares[found[0]] += found[1]
+    if shares.get("allocation"):
+        full = cfg.allocation_full_share_pct
+        scale, note = min(1.0, shares["allocation"] / full), f"allocations {shares['allocation']:g} % of {full:g} %"
+    elif shares.get("asset"):
+        full = cfg.asset_full_share_pct
+        scale, note = min(1.0, shares["asset"] / full), f"assets {shares['asset']:.1f} % of pool value of {full:g} %"
+    else:
+        scale, note = 1.0, "not scaled"
+    quality = cfg.evidence_quality[best_kind]  # type: ignore[index]
+    base = cfg.strength_points[first.strength or "indirect"]
+    weight = first.weight if first.weight is not None else 1.0
+    value = round(base * weight * quality * scale, 2)
+    basis = f"{first.strength} {base:g} x weight {weight:g} x {best_kind} evidence {quality:g} x {note} (x{scale:.2f})"
+    corroborating = sorted({kinds[id(f)] for f in group} - {best_kind}, key=order.index)
+    if corroborating:
+        basis += f"; also stated in {', '.join(corroborating)} evidence (no extra points)"
+    evidence = sorted({e for f in group for e in (_fact_evidence(f) or "").split("; ") if e})
+    return ScorePoint(sdg=first.sdg or 0, target=first.target, points=value, rule_id=first.rule_id,
+                      evidence_kind=best_kind, basis=f"{basis} = {value:g}",  # type: ignore[arg-type]
+                      evidence="; ".join(evidence) or None)
+
+
+def sdg_scores(findings: Sequence[Finding], topical: Sequence[TopicalPassage], config: ScoringConfig,
+               short_titles: dict[int, str]) -> list[SDGScore]:
+    """Per-SDG contribution 0-100 from contribute findings, topical passages and flags."""
+    cfg = config.sdg
+    points: dict[int, list[ScorePoint]] = defaultdict(list)
+    groups: dict[tuple[int, str, str], list[Finding]] = defaultdict(list)
+    for f in findings:
+        if f.effect == "contribute" and f.sdg is not None:
+            groups[(f.sdg, f.rule_id, f.target or "")].append(f)
+    for (sdg, _, _), group in sorted(groups.items()):
+        points[sdg].append(_contribution(group, config))
+    per_sdg_pages: dict[int, set[tuple[str, int]]] = defaultdict(set)
+    for passage in topical:
+        key = (passage.document, passage.page)
+        if key in per_sdg_pages[passage.sdg]:
+            continue
+        per_sdg_pages[passage.sdg].add(key)
+        value = round(cfg.topical_points * cfg.evidence_quality["topical"] * passage.score, 2)
+        points[passage.sdg].append(ScorePoint(
+            sdg=passage.sdg, target=None, points=value, rule_id=None, evidence_kind="topical",
+            basis=f"topical passage {cfg.topical_points:g} x topical evidence {cfg.evidence_quality['topical']:g} "
+                  f"x tagger score {passage.score:.2f} = {value:g}",
+            evidence=f"{passage.document}#p{passage.page}"))
+    penalties: dict[int, list[ScorePoint]] = defaultdict(list)
+    for f in findings:
+        if f.effect != "flag" or f.severity is None:
+            continue
+        for sdg in sorted({int(fact["sdg"]) for fact in f.facts if isinstance(fact.get("sdg"), int)}):
+            value = cfg.flag_penalty[f.severity]
+            if value:
+                penalties[sdg].append(ScorePoint(sdg=sdg, target=None, points=-value, rule_id=f.rule_id,
+                                                 evidence_kind="deal", basis=f"{f.severity} flag -{value:g}",
+                                                 evidence=_fact_evidence(f)))
+    goals = sorted(set(cfg.goals) | set(points) | set(penalties))
+    out = []
+    for sdg in goals:
+        plus = sorted(points.get(sdg, []), key=lambda p: (-p.points, p.rule_id or "", p.target or ""))
+        minus = penalties.get(sdg, [])
+        topical_total = min(cfg.topical_cap, sum(p.points for p in plus if p.evidence_kind == "topical"))
+        firm_total = sum(p.points for p in plus if p.evidence_kind != "topical")
+        positive = min(cfg.cap, firm_total + topical_total)
+        has_deal_evidence = any(p.evidence_kind in ("deal", "valuation") for p in plus)
+        capped_note = None
+        if sdg in cfg.deal_evidence_required and not has_deal_evidence and positive > cfg.unsupported_cap:
+            positive = cfg.unsupported_cap
+            capped_note = f"capped at {cfg.unsupported_cap:g}: SDG {sdg} needs deal evidence (category or class)"
+        score = round(positive + sum(p.points for p in minus), 1)
+        targets = sorted({p.target for p in plus if p.target}, key=_target_key)
+        out.append(SDGScore(sdg=sdg, short=short_titles.get(sdg, f"SDG {sdg}"), score=score,
+                            band=_band(score, config), targets=targets, points=plus, penalties=minus,
+                            note=capped_note))
+    return out
+
+
+def _target_key(target: str) -> tuple[int, str]:
+    head, _, tail = target.partition(".")
+    return (int(head) if head.isdigit() else 99, tail.zfill(3))
+
+
+def _band(score: float, config: ScoringConfig) -> str:
+    for band in config.sdg.bands:
+        if score >= band.min:
+            return band.label
+    return config.sdg.bands[-1].label
+
+
+def components(findings: Iterable[Finding]) -> list[ComponentStatus]:
+    """Compliance requirements (ICMA, SLBP, secured, EU GBS) as met / missing rows."""
+    rows = [ComponentStatus(standard=f.standard or "", component=f.component or "", title=f.title,
+                            status=f.status or "missing", rule_id=f.rule_id, message=f.message,
+                            reference=f.reference.title)
+            for f in findings if f.effect == "require"]
+    return sorted(rows, key=lambda r: (r.standard, r.component, r.rule_id))
+
+
+def check_results(findings: Iterable[Finding]) -> list[CheckResult]:
+    rows = [CheckResult(rule_id=f.rule_id, metric=f.metric or "", title=f.title, value=f.value,
+                        status=f.status or "fail", direction=f.direction, pass_threshold=f.pass_threshold,
+                        watch_threshold=f.watch_threshold, reference=f.reference.title,
+                        message=f.message)
+            for f in findings if f.effect == "check"]
+    return sorted(rows, key=lambda r: (r.metric, r.rule_id))
+
+
+def score(findings: Sequence[Finding], topical: Sequence[TopicalPassage], label: str, claims_eu_gbs: bool,
+          config: ScoringConfig, short_titles: dict[int, str]) -> Scores:
+    """The whole scoring stage: SDG scores, compliance rows, checks, ESG score, grade and verdict."""
+    sdgs = sdg_scores(findings, topical, config, short_titles)
+    rows = components(findings)
+    checks = check_results(findings)
+    esg = config.esg
+    parts: list[ESGPart] = []
+    best = sorted((s.score for s in sdgs), reverse=True)[: esg.sdg_top_n]
+    best += [0.0] * (esg.sdg_top_n - len(best))
+    parts.append(ESGPart(name="sdg", weight=esg.weights["sdg"], value=round(max(0.0, sum(best) / len(best)), 1),
+                         basis=f"mean of the best {esg.sdg_top_n} SDG scores {', '.join(f'{b:g}' for b in best)}"))
+    icma_rows = [r for r in rows if r.standard in ICMA_STANDARDS]
+    if label in LABELLED and icma_rows:
+        met = sum(r.status == "met" for r in icma_rows)
+        parts.append(ESGPart(name="icma", weight=esg.weights["icma"], value=round(100 * met / len(icma_rows), 1),
+                             basis=f"{met} of {len(icma_rows)} ICMA components and key recommendations met"))
+    if checks:
+        pts = [esg.check_points[c.status] for c in checks]  # type: ignore[index]
+        parts.append(ESGPart(name="financial", weight=esg.weights["financial"], value=round(sum(pts) / len(pts), 1),
+                             basis=f"{len(checks)} eligibility checks: "
+                                   f"{sum(c.status == 'pass' for c in checks)} pass, "
+                                   f"{sum(c.status == 'watch' for c in checks)} watch, "
+                                   f"{sum(c.status == 'fail' for c in checks)} fail"))
+    total_weight = sum(p.weight for p in parts)
+    weighted = sum(p.weight * p.value for p in parts) / total_weight if total_weight else 0.0
+    flags = [f for f in findings if f.effect == "flag" and f.severity]
+    penalty = sum(esg.flag_penalty[f.severity] for f in flags)  # type: ignore[index]
+    esg_score = round(min(100.0, max(0.0, weighted - penalty)), 1)
+    if penalty:
+        parts.append(ESGPart(name="flags", weight=0.0, value=-penalty,
+                             basis=f"{len(flags)} flags subtract {penalty:g} points"))
+    grade = next((g.grade for g in esg.grades if esg_score >= g.min), esg.grades[-1].grade)
+    blockers, conditions = _verdict_reasons(flags, rows, checks, label, claims_eu_gbs, config)
+    verdict = "ineligible" if blockers else "conditional" if conditions else "eligible"
+    return Scores(sdg_scores=sdgs, components=rows, checks=checks, esg_parts=parts, esg_score=esg_score,
+                  grade=grade, verdict=verdict, blockers=blockers, conditions=conditions,
+                  red_flag_count=sum(f.severity in ("red_flag", "blocker") for f in flags))
+
+
+def _verdict_reasons(flags: Sequence[Finding], rows: Sequence[ComponentStatus], checks: Sequence[CheckResult],
+                     label: str, claims_eu_gbs: bool, config: ScoringConfig) -> tuple[list[str], list[str]]:
+    policy = config.verdict
+    blockers: list[str] = []
+    conditions: list[str] = []
+    for f in flags:
+        text = f"{f.message or f.title} [{f.rule_id}]"
+        if f.severity in policy.blocker_severities:
+            blockers.append(text)
+        elif f.severity in policy.condition_severities:
+            conditions.append(text)
+    for c in checks:
+        text = f"{c.title}: {c.metric} = {_fmt(c.value)} ({c.status}) [{c.rule_id}]"
+        if c.status == "fail" and policy.failed_check_blocks:
+            blockers.append(text)
+        elif c.status in ("watch", "fail"):
+            conditions.append(text)
+    for r in rows:
+        if r.status != "missing":
+            continue
+        text = f"{r.title}: missing [{r.rule_id}]"
+        if r.standard == "eu_gbs" and claims_eu_gbs and policy.missing_eu_gbs_blocks:
+            blockers.append(text)
+        elif r.standard != "eu_gbs" and label in LABELLED + ("sustainability_linked",) \
+                and policy.missing_icma_is_condition:
+            conditions.append(text)
+    return sorted(set(blockers)), sorted(set(conditions))
+
+
+def _fmt(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:,.2f}"

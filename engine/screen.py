@@ -1,0 +1,87 @@
+"""``screen()``: the whole pipeline for one deal, as one pure function.
+
+deal + documents -> extract -> reconcile -> value -> facts -> rules -> score -> Screening.
+The CLI, the web app, batch runs and tests all call this. Same inputs and rule
+files give a byte-identical JSON result (no clocks, no random ids, sorted lists).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from engine import deals as deal_files
+from engine import documents as docs
+from engine.errors import InputError
+from engine.extract import Extractor, default_extractor
+from engine.facts import deal_facts, metric_facts
+from engine.models import Deal
+from engine.models.disclosures import Document, Extraction
+from engine.models.scoring import ScoringConfig
+from engine.models.screening import DocumentDigest, RulesetRef, Screening, TopicalPassage
+from engine.reconcile import contradictions, document_facts
+from engine.rules import RuleBook, load_rulebook
+from engine.scoring import load_scoring, score
+from engine.sdg import Tagger, load_tagger
+from engine.topical import topical_passages
+from engine.valuation import value_deal
+
+
+@lru_cache(maxsize=1)
+def _extractor() -> Extractor:
+    return default_extractor()
+
+
+@lru_cache(maxsize=1)
+def _tagger() -> Tagger:
+    return load_tagger()
+
+
+def screen(deal: Deal, documents: Sequence[Document] = (), *, rulebook: RuleBook | None = None,
+           as_of: date | None = None, scoring: ScoringConfig | None = None) -> Screening:
+    """Screen one deal against every rule set as of a date."""
+    rulebook = rulebook or load_rulebook()
+    scoring = scoring or load_scoring(rulebook.root / "scoring" / "scoring.yaml")
+    as_of = as_of or date.today()
+    extractions: list[Extraction] = [_extractor().extract(d) for d in documents]
+    topical: list[TopicalPassage] = [p for d in documents for p in topical_passages(d, _tagger())]
+    valuation = value_deal(deal, as_of)
+    found = contradictions(deal, extractions, scoring.reconcile, _extractor())
+    facts = deal_facts(deal, as_of, value_shares={a.id: a.value_share_pct for a in valuation.assets})
+    facts += metric_facts(valuation.metrics, valuation.units)
+    facts += document_facts(extractions, found)
+    findings = rulebook.evaluate(facts, as_of)
+    short = {n: g.short for n, g in rulebook.catalogue.goals.items()} if rulebook.catalogue else {}
+    scores = score(findings, topical, deal.structure.label, deal.structure.claims_eu_gbs, scoring, short)
+    return Screening(
+        deal_id=deal.id, deal_name=deal.name, label=deal.structure.label, as_of=as_of,
+        verdict=scores.verdict, conditions=scores.conditions, blockers=scores.blockers,
+        esg_score=scores.esg_score, grade=scores.grade, esg_parts=scores.esg_parts,
+        sdg_scores=scores.sdg_scores, components=scores.components, checks=scores.checks,
+        red_flag_count=scores.red_flag_count, findings=findings, extractions=extractions, topical=topical,
+        contradictions=found, valuation=valuation,
+        rulesets=[RulesetRef(name=r.name, version=r.version, hash=r.hash) for r in rulebook.rulesets],
+        scoring_version=f"{scoring.scoring} {scoring.version}",
+        documents=[DocumentDigest(name=d.name, sha256=d.sha256, media_type=d.media_type, pages=len(d.pages))
+                   for d in documents],
+        deal=deal,
+    )
+
+
+def screen_path(deal_path: str | Path, doc_paths: Sequence[str | Path] | None = None, *,
+                rulesets_dir: str | Path | None = None, as_of: date | None = None) -> Screening:
+    """Load a deal file (and its documents, unless ``doc_paths`` is given) and screen it."""
+    deal = deal_files.load_deal(deal_path)
+    paths = list(doc_paths) if doc_paths is not None else deal_files.document_paths(deal, deal_path)
+    documents, problems = [], []
+    for path in paths:
+        try:
+            documents.append(docs.read_document(path))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+    rulebook = load_rulebook(Path(rulesets_dir)) if rulesets_dir else load_rulebook()
+    return screen(deal, documents, rulebook=rulebook, as_of=as_of)

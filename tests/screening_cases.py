@@ -1,0 +1,23 @@
+"""Screenings of the bundled examples, computed once per test session."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from engine.models.screening import Screening
+from engine.screen import screen_path
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = sorted(p for p in (ROOT / "examples" / "deals").iterdir() if p.suffix in (".yaml", ".yml", ".json"))
+AS_OF = date(2026, 6, 30)
+
+
+@lru_cache(maxsize=None)
+def screened(path: Path, as_of: date = AS_OF) -> Screening:
+    return screen_path(path, as_of=as_of)
+
+
+def by_stem(stem: str) -> Path:
+    return next(p for p in EXAMPLES if p.stem == stem)
