@@ -177,15 +177,16 @@ class Store:
 
     def findings_of_rule(self, rule_id: str, *, limit: int = 200) -> list[tuple[StoredFinding, ScreeningSummary]]:
         """Where a rule produced findings: each finding with the screening it belongs to, newest first."""
-        query = (sa.select(screening_findings, *_SUMMARY_COLUMNS)
+        finding_cols = [c.label(f"finding_{c.name}") for c in screening_findings.c]  # both tables have an id
+        query = (sa.select(*finding_cols, *_SUMMARY_COLUMNS)
                  .join(screenings, screenings.c.id == screening_findings.c.screening_id)
                  .where(screening_findings.c.rule_id == rule_id)
                  .order_by(screenings.c.id.desc(), screening_findings.c.id).limit(limit))
         with self._engine.connect() as conn:
             rows = conn.execute(query).mappings().all()
             summaries = _summaries(conn, rows)
-        return [(StoredFinding(screening_id=r["screening_id"], rule_id=r["rule_id"], ruleset=r["ruleset"],
-                               effect=r["effect"], status=r["status"]), s)
+        return [(StoredFinding(screening_id=r["finding_screening_id"], rule_id=r["finding_rule_id"],
+                               ruleset=r["finding_ruleset"], effect=r["finding_effect"], status=r["finding_status"]), s)
                 for r, s in zip(rows, summaries, strict=True)]
 
     def rule_counts(self) -> dict[str, int]:

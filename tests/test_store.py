@@ -129,7 +129,7 @@ def test_rule_index_says_where_each_rule_fired(store):
                    deal_text="", deal_filename="d2.yaml")
     assert store.rule_counts() == {"UOP-RE-7.2": 2, "RF-SYNTH": 1}
     where = store.findings_of_rule("UOP-RE-7.2")
-    assert [(f.screening_id, s.deal_id) for f, s in where] == [(b, "d2"), (a, "d1")]
+    assert [(f.screening_id, s.id, s.deal_id) for f, s in where] == [(b, b, "d2"), (a, a, "d1")]
     assert store.findings_of_rule("NOPE") == []
 
 
