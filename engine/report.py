@@ -84,7 +84,7 @@ def sdg_chart(screening: Screening) -> dict[str, Any]:
         bars.append({"label": f"SDG {s.sdg} {s.short}", "score": s.score, "band": s.band,
                      "x": round(x, 1), "y": y, "w": round(min(length, width - 40) if s.score >= 0 else zero - x, 1),
                      "h": bar_h, "ty": y + bar_h - 5})
-    return {"bars": bars, "zero": zero, "height": 20 + len(rows) * (bar_h + gap), "width": left + width + 60,
+    return {"bars": bars, "zero": zero, "height": 20 + len(rows) * (bar_h + gap), "width": left + width + 150,
             "left": left}
 
 
