@@ -23,6 +23,7 @@ demo: install
 	$(VENV)/bin/ipsdg demo --out $(DEMO_OUT) --host $(HOST) --port $(PORT)
 
 test: install
+	@test -x /usr/bin/chromium || bash .ci/install-browser || echo "warning: no chromium; browser tests will fail"
 	$(PY) -m pytest -n 2
 
 bench: install
