@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import numpy
 import spacy
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.symbols import ORTH
+from spacy.attrs import IDX, IS_PUNCT, LENGTH, ORTH
+from spacy.pipeline.sentencizer import Sentencizer
 
 
 @lru_cache(maxsize=4)
@@ -85,25 +87,39 @@ class CueFinder:
 
     Overlapping hits of one category keep the longest ("energy efficiency" over
     "energy"); hits of different categories may overlap ("allocation report" is
-    both a reporting term and a proceeds term).
+    both a reporting term and a proceeds term). Only sentences with a hit in a
+    ``triggers`` category are returned (all hit categories when None): modifiers
+    such as hedges are common words and should not make a sentence worth reading.
+
+    With the blank pipeline, sentences are split by the Sentencizer's own rule,
+    computed over token arrays instead of by running the component: the
+    component builds a Python object per token and was ~5x slower than the
+    rest of extraction. A trained pipeline's parser or senter is used as is.
     """
 
-    def __init__(self, phrases: Mapping[str, Iterable[str]], model: str | None = None, chunk_chars: int = 200_000):
+    def __init__(self, phrases: Mapping[str, Iterable[str]], model: str | None = None, chunk_chars: int = 200_000,
+                 triggers: Iterable[str] | None = None):
         self.nlp = base_pipeline(model)
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.chunk_chars = min(chunk_chars, self.nlp.max_length // 2)
+        self.triggers = frozenset(triggers) if triggers is not None else None
         self._labels: dict[int, str] = {}
         for label, terms in phrases.items():
             self.matcher.add(label, list(self.nlp.tokenizer.pipe(list(terms))))
             self._labels[self.nlp.vocab.strings[label]] = label
+        self._fast = [name for name in self.nlp.pipe_names] == ["sentencizer"]
+        sentencizer = self.nlp.get_pipe("sentencizer") if "sentencizer" in self.nlp.pipe_names else None
+        punct = getattr(sentencizer, "punct_chars", None) or Sentencizer.default_punct_chars
+        self._ends = numpy.array(sorted(self.nlp.vocab.strings.add(c) for c in punct), dtype=numpy.uint64)
 
     def pages(self, texts: Iterable[str], keep_all: bool = False) -> Iterator[PageCues]:
         """One ``PageCues`` per text, in order; ``keep_all`` also returns sentences without a hit."""
         pieces = _chunks(texts, self.chunk_chars)
+        docs = self.nlp.tokenizer.pipe(pieces.texts()) if self._fast else self.nlp.pipe(pieces.texts())
         current: int | None = None
         tokens = 0
         sentences: list[Sentence] = []
-        for (index, offset, _), doc in zip(pieces.items, self.nlp.pipe(pieces.texts()), strict=True):
+        for (index, offset, text), doc in zip(pieces.items, docs, strict=True):
             if index != current:
                 if current is not None:
                     yield PageCues(tokens, sentences)
@@ -111,29 +127,58 @@ class CueFinder:
                     yield PageCues(0, [])
                 current, tokens, sentences = index, 0, []
             tokens += len(doc)
-            sentences.extend(self._sentences(doc, offset, keep_all))
+            sentences.extend(self._sentences(doc, text, offset, keep_all))
         if current is not None:
             yield PageCues(tokens, sentences)
         for _missing in range(0 if current is None else current + 1, pieces.count):
             yield PageCues(0, [])
 
-    def _sentences(self, doc: Any, offset: int, keep_all: bool) -> list[Sentence]:
+    def _bounds(self, doc: Any) -> list[int]:
+        """Token index where each sentence starts."""
+        if not self._fast:
+            return [s.start for s in doc.sents]
+        if len(doc) == 0:
+            return [0]
+        arr = doc.to_array([ORTH, IS_PUNCT])
+        starts = [0]
+        n = len(doc)
+        orth = arr[:, 0]
+        where = numpy.minimum(numpy.searchsorted(self._ends, orth), len(self._ends) - 1)
+        for k in numpy.flatnonzero(self._ends[where] == orth):
+            j = int(k) + 1
+            while j < n and arr[j, 1]:
+                j += 1
+            if j < n and j > starts[-1]:
+                starts.append(j)
+        return starts
+
+    def _sentences(self, doc: Any, text: str, offset: int, keep_all: bool) -> list[Sentence]:
+        """``text`` is the doc's text, passed in: ``doc.text`` rebuilds it token by token."""
         matches = self.matcher(doc)
-        if not matches and not keep_all:
-            return []
-        bounds = [(s.start, s.end, s.start_char, s.end_char) for s in doc.sents]
-        starts = [b[0] for b in bounds]
+        if not keep_all:
+            if self.triggers is not None:
+                matches_ok = any(self._labels[m].split(":", 1)[0] in self.triggers for m, _, _ in matches)
+                if not matches_ok:
+                    return []
+            elif not matches:
+                return []
+        starts = self._bounds(doc)
+        spans = doc.to_array([IDX, LENGTH])
+        n = len(doc)
         by_sentence: dict[int, list[tuple[str, int, int]]] = {}
         for match_id, start, end in matches:
             by_sentence.setdefault(bisect_right(starts, start) - 1, []).append((self._labels[match_id], start, end))
         out = []
-        text = doc.text
-        for i, (_, _, start_char, end_char) in enumerate(bounds):
+        for i, first in enumerate(starts):
             found = by_sentence.get(i)
-            if not found and not keep_all:
+            if not keep_all and (not found or (self.triggers is not None and not any(
+                    label.split(":", 1)[0] in self.triggers for label, _, _ in found))):
                 continue
-            hits = tuple(Hit(label, doc[s].idx + offset, doc[e - 1].idx + len(doc[e - 1]) + offset,
-                             text[doc[s].idx:doc[e - 1].idx + len(doc[e - 1])])
+            last = (starts[i + 1] if i + 1 < len(starts) else n) - 1
+            start_char = int(spans[first, 0]) if n else 0
+            end_char = int(spans[last, 0] + spans[last, 1]) if n else 0
+            hits = tuple(Hit(label, int(spans[s, 0]) + offset, int(spans[e - 1, 0] + spans[e - 1, 1]) + offset,
+                             text[int(spans[s, 0]):int(spans[e - 1, 0] + spans[e - 1, 1])])
                          for label, s, e in _longest(found or []))
             out.append(Sentence(start_char + offset, end_char + offset, text[start_char:end_char], hits))
         return out

@@ -28,7 +28,10 @@ from engine.nlp import CueFinder
 
 LEXICON_DIR = Path(__file__).resolve().parents[2] / "rulesets" / "lexicons"
 PROCEEDS_REACH = 1200  # chars after a proceeds sentence in which "(b) Category: 35 per cent." still counts
-NOT_PHRASES = ("unit", "currency")  # read by the quantity reader, next to numbers, not as cues
+NOT_PHRASES = ("unit", "currency")
+# categories that make a sentence worth reading; the others (hedges, periods, frequencies) only qualify one
+TRIGGERS = ("icma_category", "proceeds", "refinancing", "kpi_metric", "kpi_direction", "review_provider", "reporting",
+            "management", "selection", "exclusion", "sdg_cue")  # read by the quantity reader, next to numbers, not as cues
 
 
 @dataclass
@@ -41,7 +44,7 @@ class Extractor:
     def __post_init__(self) -> None:
         phrases = {label: terms for label, terms in self.lexicons.phrases().items()
                    if label.split(":", 1)[0] not in NOT_PHRASES}
-        self.cues = CueFinder(phrases, model=self.model)
+        self.cues = CueFinder(phrases, model=self.model, triggers=TRIGGERS)
         units = {term: Unit(g.id, str(g.attrs["dimension"]), str(g.attrs["normalized_unit"]),
                             float(g.attrs["factor"]))
                  for g in self.lexicons.groups("unit") for term in g.terms}
