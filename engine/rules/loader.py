@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -112,6 +113,26 @@ def catalogue_files(root: Path) -> list[Path]:
     return sorted(p for p in folder.glob("*.y*ml") if p.is_file()) if folder.is_dir() else []
 
 
+@lru_cache(maxsize=256)
+def _parse(shown: str, data: bytes, model: type[RuleFile] | type[CatalogueFile]) -> tuple[Any, yamlio.Loaded]:
+    """Parse and validate one file, cached by content: a reload re-reads only the files that changed."""
+    loaded = yamlio.parse_text(data.decode("utf-8"), shown)
+    if not isinstance(loaded.data, dict):
+        raise InputError([Problem(errors.WRONG_TYPE, "a rule file is a mapping (ruleset, title, rules, ...)",
+                                  loaded.path, 1)])
+    return yamlio.validate(model, loaded), loaded
+
+
+def _read(path: Path, model: type[RuleFile] | type[CatalogueFile]) -> tuple[Any, yamlio.Loaded, bytes]:
+    try:
+        data = path.read_bytes()
+        data.decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError.single(errors.INVALID_VALUE, f"cannot read the file ({exc})", str(path)) from None
+    spec, loaded = _parse(str(path), data, model)
+    return spec, loaded, data
+
+
 def _reference(key: str, spec: ReferenceSpec) -> Reference:
     return Reference(id=key, **spec.model_dump(exclude={"kind", "note"}), kind=spec.kind, note=spec.note)
 
@@ -133,20 +154,11 @@ def load(root: Path) -> Loaded:
     files = rule_files(root)
     for path in files:
         try:
-            loaded = yamlio.load_file(path)
+            spec, loaded, data = _read(path, RuleFile)
         except InputError as exc:
             problems.extend(exc.problems)
             continue
-        if not isinstance(loaded.data, dict):
-            problems.append(Problem(errors.WRONG_TYPE, "a rule file is a mapping (ruleset, title, rules, ...)",
-                                    loaded.path, 1))
-            continue
-        try:
-            spec: RuleFile = yamlio.validate(RuleFile, loaded)
-        except InputError as exc:
-            problems.extend(exc.problems)
-            continue
-        info, file_rules = _check_file(spec, loaded, _digest(path.read_bytes()), catalogue, problems)
+        info, file_rules = _check_file(spec, loaded, _digest(data), catalogue, problems)
         if info.name in seen_sets:
             problems.append(Problem(errors.DUPLICATE_ID, f"rule set name {info.name!r} is also used in "
                                     f"{seen_sets[info.name]}", loaded.path, loaded.line_for(("ruleset",)),
@@ -174,8 +186,7 @@ def _load_catalogue(root: Path, problems: list[Problem]) -> Catalogue | None:
     digests: list[str] = []
     for path in paths:
         try:
-            loaded = yamlio.load_file(path)
-            spec: CatalogueFile = yamlio.validate(CatalogueFile, loaded)
+            spec, loaded, data = _read(path, CatalogueFile)
         except InputError as exc:
             problems.extend(exc.problems)
             continue
@@ -190,7 +201,7 @@ def _load_catalogue(root: Path, problems: list[Problem]) -> Catalogue | None:
         for key, ref in spec.references.items():
             _check_proposal(key, ref, loaded, ("references", key), problems)
         versions.append(spec.version)
-        digests.append(_digest(path.read_bytes()))
+        digests.append(_digest(data))
     if not paths:
         return None
     shown = str(paths[0]) if len(paths) == 1 else str(root / "sdg")
