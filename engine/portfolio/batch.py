@@ -89,8 +89,9 @@ def _screen_one(index: int, item: Item) -> Outcome:
         for path in doc_paths:  # deal-data-only when the deal lists no documents
             try:
                 documents.append(read_document(path))
-            except InputError as exc:
-                problems.extend(exc.problems)
+            except InputError as exc:  # reported against the deal, naming the document
+                problems += [Problem(p.code, f"document {p.path}: {p.message}", item.source, item.line,
+                                     hint=p.hint) for p in exc.problems]
         errors.raise_if(problems)
         screening = screen(deal, documents, rulebook=_STATE["rulebook"], as_of=_STATE["as_of"],
                            scoring=_STATE["scoring"])
