@@ -123,7 +123,9 @@ class Store:
             "screening_json": screening.model_dump_json(),
         }
         with self._engine.begin() as conn:
-            new_id = int(conn.execute(sa.insert(screenings).values(**row)).inserted_primary_key[0])
+            key = conn.execute(sa.insert(screenings).values(**row)).inserted_primary_key
+            assert key is not None
+            new_id = int(key[0])
             docs = [{"screening_id": new_id, "position": i, "name": d.name, "sha256": d.sha256, "pages": d.pages}
                     for i, d in enumerate(screening.documents)]
             if docs:
