@@ -235,4 +235,6 @@ def normalise(table: pd.DataFrame) -> pd.DataFrame:
 def errors_table(rows: list[dict[str, Any]]) -> pd.DataFrame:
     table = pd.DataFrame(rows, columns=ERROR_COLUMNS)
     table["line"] = table["line"].astype("Int64")
+    for column in ("source", "code", "reason"):
+        table[column] = table[column].astype("object")
     return table
