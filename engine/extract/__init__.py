@@ -28,10 +28,10 @@ from engine.nlp import CueFinder
 
 LEXICON_DIR = Path(__file__).resolve().parents[2] / "rulesets" / "lexicons"
 PROCEEDS_REACH = 1200  # chars after a proceeds sentence in which "(b) Category: 35 per cent." still counts
-NOT_PHRASES = ("unit", "currency")
+NOT_PHRASES = ("unit", "currency")  # read by the quantity reader, next to numbers, not as cues
 # categories that make a sentence worth reading; the others (hedges, periods, frequencies) only qualify one
-TRIGGERS = ("icma_category", "proceeds", "refinancing", "kpi_metric", "kpi_direction", "review_provider", "reporting",
-            "management", "selection", "exclusion", "sdg_cue")  # read by the quantity reader, next to numbers, not as cues
+TRIGGERS = ("icma_category", "proceeds", "refinancing", "kpi_metric", "kpi_direction", "review_provider", "review_type",
+            "reporting", "management", "selection", "exclusion", "sdg_cue")
 
 
 @dataclass
@@ -62,13 +62,17 @@ class Extractor:
         decimal_comma = writes_decimal_comma("\n".join(p.text[:20000] for p in document.pages[:20]))
         texts = (page.text for page in document.pages)
         for page, cues in zip(document.pages, self.cues.pages(texts), strict=True):
-            last_proceeds = -PROCEEDS_REACH
+            last_proceeds: int | None = None
+            previous: SentenceView | None = None
             for sentence in cues.sentences:
-                view = SentenceView(page.number, sentence, self.reader, decimal_comma,
-                                    after_proceeds=sentence.start - last_proceeds <= PROCEEDS_REACH)
+                view = SentenceView(page.number, sentence, self.reader, decimal_comma, after_proceeds=(
+                    last_proceeds is not None and sentence.start - last_proceeds <= PROCEEDS_REACH))
                 if view.has("proceeds"):
                     last_proceeds = sentence.end
                 self._read(view, found)
+                if previous is not None:
+                    found["external_reviews"].extend(reviews.carried(previous, view, self.providers))
+                previous = view
         return Extraction(document=document.name, sha256=document.sha256, pages=len(document.pages),
                           **_deduplicated(found))
 

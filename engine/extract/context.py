@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -72,3 +73,22 @@ def nearest(view: SentenceView, start: int, end: int, hits: Iterable[Hit], same_
         if best is None or key < best[:2]:
             best = (key[0], key[1], hit)
     return best[2] if best else None
+
+
+_CLAUSE_BREAK = re.compile(r"[,;:()]|\n|\s(?:and|which|while|whereas|but)\s")
+
+
+def clause(view: SentenceView, start: int, end: int) -> tuple[int, int]:
+    """Page offsets of the clause around a span: '12,400 t were recycled' in '..., and 3.1 kt was avoided'."""
+    base = view.sentence.start
+    text = view.sentence.text
+    left = 0
+    for m in _CLAUSE_BREAK.finditer(text, 0, max(0, start - base)):
+        left = m.end()
+    m = _CLAUSE_BREAK.search(text, end - base)
+    right = m.start() if m else len(text)
+    return base + left, base + right
+
+
+def within(hits: Iterable[Hit], bounds: tuple[int, int]) -> list[Hit]:
+    return [h for h in hits if bounds[0] <= h.start and h.end <= bounds[1]]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from engine.extract.context import SentenceView, gap, nearest
+from engine.extract.context import SentenceView, clause, gap, nearest, within
 from engine.extract.quantities import Quantity
 from engine.lexicons import LexiconSet
 from engine.models.disclosures import Kpi
@@ -83,11 +83,13 @@ def _physical(view: SentenceView, q: Quantity, metrics: dict[str, Metric]) -> st
         h.id == m.topic for h in view.hits("kpi_topic")) or any(h.id == k for h in view.hits("kpi_metric"))}
     if not candidates:
         return None
-    phrase = nearest(view, q.start, q.end, [h for h in view.hits("kpi_metric") if h.id in candidates], False)
+    bounds = clause(view, q.start, q.end)
+    phrases = [h for h in view.hits("kpi_metric") if h.id in candidates]
+    phrase = nearest(view, q.start, q.end, within(phrases, bounds) or phrases, False)
     if phrase is not None:
         return phrase.id
     allowed = [h for h in view.hits("kpi_direction") if any(h.id in m.directions for m in candidates.values())]
-    word = nearest(view, q.start, q.end, allowed, False)
+    word = nearest(view, q.start, q.end, within(allowed, bounds) or allowed, False)
     if word is None:
         return None
     return next(k for k, m in candidates.items() if word.id in m.directions)
@@ -105,7 +107,7 @@ def _count(view: SentenceView, q: Quantity, metrics: dict[str, Metric]) -> str |
             continue
         if len(between.split()) > 3:
             continue
-        if view.has("kpi_direction") or " " in hit.text:
+        if within(view.hits("kpi_direction"), clause(view, q.start, hit.end)) or " " in hit.text:
             return hit.id
     return None
 

@@ -40,7 +40,7 @@ def look_back_years(text: str) -> float | None:
 def _category_for(view: SentenceView, start: int, end: int, categories: list[Hit], shares_first: bool) -> Hit | None:
     """'60 % to renewable energy': the category after; 'renewable energy (60 %)' or a table row: the one before."""
     line = view.line_of(start)
-    row = [h for h in categories if view.line_of(h.start) == line]
+    row = [h for h in categories if view.line_of(h.start) == line] if "\n" in view.text.strip() else []
     if row and all(h.end <= start for h in row):
         return row[0]  # a table row: category first, then project words and its figures
     if row and all(h.start >= end for h in row):
@@ -107,8 +107,14 @@ def use_of_proceeds(view: SentenceView) -> tuple[list[UseOfProceeds], list[Refin
                 share = value
             elif not is_share and amount is None:
                 amount, currency = value, cur
-        if share is None and amount is None and hit.id in seen:
-            continue  # the same category named twice in one sentence
+        if hit.id in seen:
+            earlier = next(i for i, item in enumerate(items) if item.category == hit.id)
+            if (share is not None or amount is not None) and items[earlier].share_pct is None \
+                    and items[earlier].amount is None:
+                items[earlier] = items[earlier].model_copy(update={"share_pct": share, "amount": amount,
+                                                                   "currency": currency})
+            if share is None and amount is None or items[earlier].share_pct == share:
+                continue  # 'access to essential services (healthcare), 40 per cent.': one category, one item
         seen.add(hit.id)
         refi_label = labelled.get(hit)
         label = view.text[hit.start - view.sentence.start:refi_label.end - view.sentence.start].strip(" (") + ")" \

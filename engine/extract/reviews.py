@@ -39,3 +39,24 @@ def reviews(view: SentenceView, names: dict[str, str]) -> list[Review]:
         out.append(Review(provider=names.get(provider.id, provider.id), type=kind.id,  # type: ignore[arg-type]
                           timing=timing, evidence=view.evidence, hedged=view.hedged))  # type: ignore[arg-type]
     return out
+
+
+def carried(previous: SentenceView, view: SentenceView, names: dict[str, str]) -> list[Review]:
+    """'Sustainalytics is of the opinion that ... . This Second-Party Opinion was issued ...': the provider is
+    named in one sentence and the review type in the next."""
+    if (not previous.has("review_provider") or previous.has("review_type") or previous.has("review_negative")
+            or not view.has("review_type") or view.has("review_provider")
+            or view.sentence.start - previous.sentence.end > 2):
+        return []
+    kind = view.hits("review_type")[0]
+    timing_hit = nearest(view, kind.start, kind.end, view.hits("review_timing"), same_line=False)
+    timing = timing_hit.id if timing_hit is not None else DEFAULT_TIMING[kind.id]
+    seen = set()
+    out = []
+    for provider in previous.hits("review_provider"):
+        if provider.id not in seen:
+            seen.add(provider.id)
+            out.append(Review(provider=names.get(provider.id, provider.id), type=kind.id,  # type: ignore[arg-type]
+                              timing=timing, evidence=previous.evidence,  # type: ignore[arg-type]
+                              hedged=previous.hedged or view.hedged))
+    return out
