@@ -143,18 +143,26 @@ def sdg_scores(findings: Sequence[Finding], topical: Sequence[TopicalPassage], c
         plus = sorted(points.get(sdg, []), key=lambda p: (-p.points, p.rule_id or "", p.target or ""))
         minus = penalties.get(sdg, [])
         topical_total = min(cfg.topical_cap, sum(p.points for p in plus if p.evidence_kind == "topical"))
-        firm_total = sum(p.points for p in plus if p.evidence_kind != "topical")
+        per_target: dict[str, float] = defaultdict(float)
+        for p in plus:
+            if p.evidence_kind != "topical":
+                per_target[p.target or ""] += p.points
+        capped_targets = sorted(t for t, v in per_target.items() if v > cfg.target_cap)
+        firm_total = sum(min(cfg.target_cap, v) for v in per_target.values())
         positive = min(cfg.cap, firm_total + topical_total)
         has_deal_evidence = any(p.evidence_kind in ("deal", "valuation") for p in plus)
-        capped_note = None
+        notes = []
+        if capped_targets:
+            notes.append(f"target{'s' if len(capped_targets) > 1 else ''} {', '.join(capped_targets)} capped at "
+                         f"{cfg.target_cap:g} points each")
         if sdg in cfg.deal_evidence_required and not has_deal_evidence and positive > cfg.unsupported_cap:
             positive = cfg.unsupported_cap
-            capped_note = f"capped at {cfg.unsupported_cap:g}: SDG {sdg} needs deal evidence (category or class)"
+            notes.append(f"capped at {cfg.unsupported_cap:g}: SDG {sdg} needs deal evidence (category or class)")
         score = round(positive + sum(p.points for p in minus), 1)
         targets = sorted({p.target for p in plus if p.target}, key=_target_key)
         out.append(SDGScore(sdg=sdg, short=short_titles.get(sdg, f"SDG {sdg}"), score=score,
                             band=_band(score, config), targets=targets, points=plus, penalties=minus,
-                            note=capped_note))
+                            note="; ".join(notes) or None))
     return out
 
 

@@ -42,6 +42,7 @@ class SDGScoring(Strict):
     deal_evidence_required: list[int] = []
     unsupported_cap: float = Field(ge=0)
     flag_penalty: dict[Severity, float]
+    target_cap: float = Field(gt=0)
     cap: float = Field(gt=0)
     bands: list[Band] = Field(min_length=1)
 
