@@ -18,10 +18,10 @@ from engine import errors
 from engine.errors import InputError
 from engine.models.disclosures import Document, MediaType, Page
 
-PDF = "application/pdf"
-HTML = "text/html"
-TEXT = "text/plain"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF: MediaType = "application/pdf"
+HTML: MediaType = "text/html"
+TEXT: MediaType = "text/plain"
+DOCX: MediaType = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 SECTION_CHARS = 3000  # DOCX without page breaks: one pseudo-page per ~3,000 characters
 
 _HTML_START = re.compile(rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*(<!doctype\s+html|<html|<head|<body|<div|<p[\s>])",
@@ -161,7 +161,7 @@ def _pypdf_labels(data: bytes, pages: list[Page]) -> list[Page]:
         from pypdf import PdfReader
 
         reader = PdfReader(io.BytesIO(data))
-        if "/PageLabels" not in reader.trailer["/Root"]:
+        if "/PageLabels" not in reader.trailer["/Root"]:  # type: ignore[operator]
             return pages
         labels = reader.page_labels
     except Exception:  # labels are a nicety: a broken label tree must not stop reading the text  # noqa: BLE001
@@ -196,7 +196,7 @@ def _html_pages(html: str) -> list[Page]:
         node.insert_after("\n")
     body = tree.body or tree.root
     text = body.text(deep=True, separator="") if body is not None else ""
-    pages = []
+    pages: list[str] = []
     for chunk in text.split(_MARK):
         lines = (_SPACES.sub(" ", line).strip() for line in chunk.split("\n"))
         cleaned = _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()

@@ -17,23 +17,20 @@ from typing import Any
 
 import numpy
 import spacy
+from spacy.attrs import IDX, IS_PUNCT, LENGTH, ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.attrs import IDX, IS_PUNCT, LENGTH, ORTH
 from spacy.pipeline.sentencizer import Sentencizer
 
 
 @lru_cache(maxsize=4)
 def base_pipeline(model: str | None = None) -> Language:
     """A tokenizer + sentencizer pipeline; ``model`` names an installed trained pipeline to use instead."""
-    if model:
-        nlp = spacy.load(model, exclude=["ner", "lemmatizer"])
-    else:
-        nlp = spacy.blank("en")
+    nlp = spacy.load(model, exclude=["ner", "lemmatizer"]) if model else spacy.blank("en")
     if "sentencizer" not in nlp.pipe_names and "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
         nlp.add_pipe("sentencizer")
     for abbreviation in _ABBREVIATIONS:  # "55 per cent. of the net proceeds" is one sentence, not two
-        nlp.tokenizer.add_special_case(abbreviation, [{ORTH: abbreviation}])
+        nlp.tokenizer.add_special_case(abbreviation, [{ORTH: abbreviation}])  # type: ignore[union-attr]
     return nlp
 
 
@@ -105,7 +102,7 @@ class CueFinder:
         self.triggers = frozenset(triggers) if triggers is not None else None
         self._labels: dict[int, str] = {}
         for label, terms in phrases.items():
-            self.matcher.add(label, list(self.nlp.tokenizer.pipe(list(terms))))
+            self.matcher.add(label, list(self.nlp.tokenizer.pipe(list(terms))))  # type: ignore[union-attr]
             self._labels[self.nlp.vocab.strings[label]] = label
         self._fast = [name for name in self.nlp.pipe_names] == ["sentencizer"]
         sentencizer = self.nlp.get_pipe("sentencizer") if "sentencizer" in self.nlp.pipe_names else None
@@ -115,7 +112,8 @@ class CueFinder:
     def pages(self, texts: Iterable[str], keep_all: bool = False) -> Iterator[PageCues]:
         """One ``PageCues`` per text, in order; ``keep_all`` also returns sentences without a hit."""
         pieces = _chunks(texts, self.chunk_chars)
-        docs = self.nlp.tokenizer.pipe(pieces.texts()) if self._fast else self.nlp.pipe(pieces.texts())
+        docs = self.nlp.tokenizer.pipe(pieces.texts()) if self._fast else self.nlp.pipe(  # type: ignore[union-attr]
+            pieces.texts())
         current: int | None = None
         tokens = 0
         sentences: list[Sentence] = []

@@ -13,7 +13,7 @@ character span of its sentence in that page's text.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -78,7 +78,7 @@ class Extractor:
 
     def _read(self, view: SentenceView, found: dict[str, list[Any]]) -> None:
         uop, refinancing = proceeds.use_of_proceeds(view)
-        items = {
+        items: dict[str, list[Any]] = {
             "use_of_proceeds": uop,
             "refinancing": refinancing,
             "kpis": kpis.kpis(view, self.metrics),
@@ -98,7 +98,7 @@ class Extractor:
 
 def _deduplicated(found: dict[str, list[Any]]) -> dict[str, list[Any]]:
     """One item per fact: repeated mentions keep the first; sized allocations are all kept (they may disagree)."""
-    keys = {
+    keys: dict[str, Callable[[Any], Any]] = {
         "kpis": lambda k: (k.metric, round(k.normalized_value, 6), k.period),
         "external_reviews": lambda r: (r.provider, r.type),
         "reporting": lambda r: (r.kind, r.frequency),
@@ -108,12 +108,12 @@ def _deduplicated(found: dict[str, list[Any]]) -> dict[str, list[Any]]:
     out = dict(found)
     for field, key in keys.items():
         seen: set[Any] = set()
-        kept = []
+        unique: list[Any] = []
         for item in found[field]:
             if key(item) not in seen:
                 seen.add(key(item))
-                kept.append(item)
-        out[field] = kept
+                unique.append(item)
+        out[field] = unique
     sized = {u.category for u in found["use_of_proceeds"] if u.share_pct is not None or u.amount is not None}
     named: set[str] = set()
     kept: list[Any] = []

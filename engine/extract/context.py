@@ -85,8 +85,8 @@ def clause(view: SentenceView, start: int, end: int) -> tuple[int, int]:
     left = 0
     for m in _CLAUSE_BREAK.finditer(text, 0, max(0, start - base)):
         left = m.end()
-    m = _CLAUSE_BREAK.search(text, end - base)
-    right = m.start() if m else len(text)
+    after = _CLAUSE_BREAK.search(text, end - base)
+    right = after.start() if after else len(text)
     return base + left, base + right
 
 

@@ -98,7 +98,7 @@ def use_of_proceeds(view: SentenceView) -> tuple[list[UseOfProceeds], list[Refin
             continue
         sized.setdefault(cat, []).append((cat_gap, q.value, q.currency, is_share))
     look_back = look_back_years(view.text) if refis else None
-    items = []
+    items: list[UseOfProceeds] = []
     seen: set[str] = set()
     for hit in categories:
         share = amount = currency = None

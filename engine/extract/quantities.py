@@ -31,7 +31,7 @@ def parse_number(text: str, decimal_comma: bool = False) -> float:
     s = text.strip().replace("\u202f", "").replace("\u00a0", "").replace("'", "").replace(" ", "")
     sign = -1.0 if s.startswith("-") else 1.0
     s = s.lstrip("+-")
-    if not s or not re.fullmatch(r"[\d.,]+", s) or not s[0].isdigit() and not s[0] in ".,":
+    if not s or not re.fullmatch(r"[\d.,]+", s) or not s[0].isdigit() and s[0] not in ".,":
         raise ValueError(f"not a number: {text!r}")
     if "," in s and "." in s:
         decimal = "," if s.rfind(",") > s.rfind(".") else "."
