@@ -121,10 +121,13 @@ class RuleBook:
             slot = plan.slots[key]
             target = applies if slot.applies else when
             kept = [(slot.conj, b) for b in bindings if ev.negatives_hold(slot.conj, b, clean)]
-            target.setdefault(slot.rule.id, []).extend(kept)
+            if kept:
+                target.setdefault(slot.rule.id, []).extend(kept)
         findings: list[Finding] = []
         for rid in sig[0]:
             rule = self._rules[rid]
+            if rid not in when and rule.then.require is None:
+                continue  # nothing matched: no finding (only require rules report an absence)
             rule_applies = applies.get(rid, []) if rule.applies is not None else None
             findings.extend(effects.build(rule, when.get(rid, []), rule_applies, clean, used[rid], as_of))
         return sorted(findings, key=Finding.sort_key)
@@ -136,8 +139,8 @@ class RuleBook:
             for key, value in fact.items():
                 if not isinstance(value, list):  # list fields are only tested through derived keys
                     out[field_name(key)] = encode(value)
-            for test, key in plan.derived.get(str(fact["t"]), ()):
-                if ev.test_holds(test, fact):
+            for holds, key in plan.predicates.get(str(fact["t"]), ()):
+                if holds(fact):
                     out[key] = 1
             encoded.append(out)
         # the session fact goes first: it makes every session "handled" (see compiler)

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.rules.conditions import Conj, Pattern, Ref, Test, resolve
+from engine.rules.evaluator import fact_test
 from engine.rules.loader import Rule
 
 MAX_RULES_PER_RULESET = 200  # including the session rule
@@ -70,6 +71,9 @@ class Plan:
     definitions: dict[str, dict[str, Any]]  # durable ruleset name -> definition
     slots: dict[str, Slot]
     derived: dict[str, list[tuple[Test, str]]] = field(default_factory=dict)  # fact type -> (test, key)
+
+    def __post_init__(self) -> None:
+        self.predicates = {kind: [(fact_test(t), key) for t, key in tests] for kind, tests in self.derived.items()}
 
 
 class _Derived:

@@ -125,6 +125,14 @@ def _number(value: float) -> str:
 
 
 def _dump(fact: Mapping[str, Any]) -> str:
+    """JSON for one fact; floats that JSON would write as ``1e-05`` get a decimal point."""
+    def plain(value: Any) -> bool:
+        if isinstance(value, float):
+            return math.isfinite(value) and (not value or 1e-4 <= abs(value) < 1e16)
+        return isinstance(value, str | int)
+
+    if all(plain(v) for v in fact.values()):
+        return json.dumps(fact, ensure_ascii=False)
     parts = []
     for key, value in fact.items():
         if isinstance(value, bool):
