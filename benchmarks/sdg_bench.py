@@ -26,7 +26,7 @@ DEV = Path(__file__).resolve().parents[1] / "tests" / "sdg_dev"
 
 def make_passages(n: int, seed: int = 7) -> list[str]:
     rng = random.Random(seed)
-    sentences = [s for path in sorted(DEV.glob("*.jsonl")) for line in path.read_text().splitlines()
+    sentences = [s for path in sorted(DEV.glob("sdg-*.jsonl")) for line in path.read_text().splitlines()
                  for s in re.split(r"(?<=[.!?]) ", json.loads(line)["text"])]
     out = []
     for i in range(n):
