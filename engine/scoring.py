@@ -128,15 +128,20 @@ def sdg_scores(findings: Sequence[Finding], topical: Sequence[TopicalPassage], c
                   f"x tagger score {passage.score:.2f} = {value:g}",
             evidence=f"{passage.document}#p{passage.page}"))
     penalties: dict[int, list[ScorePoint]] = defaultdict(list)
+    contributing = sorted(sdg for sdg, pts in points.items() if any(p.evidence_kind != "topical" for p in pts))
     for f in findings:
-        if f.effect != "flag" or f.severity is None:
+        if f.effect != "flag" or f.severity is None or not cfg.flag_penalty[f.severity]:
             continue
-        for sdg in sorted({int(fact["sdg"]) for fact in f.facts if isinstance(fact.get("sdg"), int)}):
-            value = cfg.flag_penalty[f.severity]
-            if value:
-                penalties[sdg].append(ScorePoint(sdg=sdg, target=None, points=-value, rule_id=f.rule_id,
-                                                 evidence_kind="deal", basis=f"{f.severity} flag -{value:g}",
-                                                 evidence=_fact_evidence(f)))
+        named = sorted({int(fact["sdg"]) for fact in f.facts if isinstance(fact.get("sdg"), int | float)})
+        # A flag about a claimed SDG costs that SDG; a deal-wide red flag or blocker (fossil licensees,
+        # an excluded structure) costs every SDG the deal contributes to.
+        hit = named or (contributing if f.severity in ("red_flag", "blocker") else [])
+        value = cfg.flag_penalty[f.severity]
+        for sdg in hit:
+            scope = "" if named else " (deal-wide)"
+            penalties[sdg].append(ScorePoint(sdg=sdg, target=None, points=-value, rule_id=f.rule_id,
+                                             evidence_kind="deal", basis=f"{f.severity} flag{scope} -{value:g}",
+                                             evidence=_fact_evidence(f)))
     goals = sorted(set(cfg.goals) | set(points) | set(penalties))
     out = []
     for sdg in goals:

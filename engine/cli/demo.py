@@ -1,4 +1,9 @@
-"""``ipsdg demo``: what ``make demo`` runs — screen every example, write reports, serve the app."""
+"""``ipsdg demo``: what ``make demo`` runs — screen every example, write reports, store, serve the app.
+
+Each example is screened once: its reports go to ``--out`` and the screening goes
+into the web app's embedded database (skipped when an identical screening of the
+same file is already stored, so running the demo twice does not double the history).
+"""
 
 from __future__ import annotations
 
@@ -28,7 +33,11 @@ def demo(examples_dir: Path, out: Path, as_of: object, host: str, port: int, no_
     """Screen every example deal, write its reports, print a summary and serve the web app."""
     from engine.report import render  # heavy imports stay out of CLI start-up
     from engine.screen import screen_path
+    from web import create_app
 
+    app = create_app({})
+    store = app.extensions["ipsdg"].store
+    stored = {row.summary.deal_filename: row.summary.id for row in store.latest_per_deal()}
     day = as_of.date() if as_of is not None else date.today()  # type: ignore[attr-defined]
     paths = sorted(p for p in examples_dir.iterdir() if p.suffix in (".yaml", ".yml", ".json"))
     click.echo(f"{'deal':40} {'verdict':12} {'grade':5} {'ESG':>5}  top SDGs")
@@ -43,21 +52,18 @@ def demo(examples_dir: Path, out: Path, as_of: object, host: str, port: int, no_
             continue
         for fmt in ("html", "md", "json"):
             write_atomic(out / f"{result.deal_id}.{fmt}", render(result, fmt))
+        previous = store.get(stored[path.name]) if path.name in stored else None
+        if previous is None or previous.screening_json != result.model_dump_json():
+            store.save(result, deal_text=path.read_text(encoding="utf-8"), deal_filename=path.name, user="demo")
         top = ", ".join(f"{s.sdg} ({s.score:g})" for s in result.top_sdgs) or "none"
         click.echo(f"{result.deal_id:40} {result.verdict:12} {result.grade:5} {result.esg_score:>5.1f}  {top}")
     click.echo(f"\nscreened {len(paths) - failed} of {len(paths)} example deals as of {day}; "
-               f"reports (HTML, Markdown, JSON) in {out}/")
+               f"reports (HTML, Markdown, JSON) in {out}/; stored in {store.url}")
     if failed:
         sys.exit(2)
     if not no_serve:
-        _serve(host, port, out)
+        from werkzeug.serving import run_simple
 
-
-def _serve(host: str, port: int, out: Path) -> None:
-    try:
-        from web import create_app  # the web app is optional at this layer
-    except ImportError:
-        click.echo("the web app is not available; open the HTML reports instead")
-        return
-    click.echo(f"serving the web app on http://{host}:{port}/ (Ctrl-C to stop)")
-    create_app({}).run(host=host, port=port)
+        click.echo(f"serving the web app on http://{host}:{port}/ (portfolio: http://{host}:{port}/portfolio; "
+                   "Ctrl-C to stop)")
+        run_simple(host, port, app, threaded=True)
