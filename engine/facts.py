@@ -13,34 +13,14 @@ from datetime import date
 from typing import Any
 
 from engine.models import Deal, IPAsset
+from engine.valuation.lives import legal_end  # one statutory-term table for facts and valuation
 
-LEGAL_LIFE_YEARS = {"patent": 20, "design": 15, "utility_model": 10}  # from filing (DESIGN §5)
-TRADEMARK_RENEWAL_YEARS = 10
-COPYRIGHT_POST_MORTEM_YEARS = {"CN": 50}  # default 70 (US, EU)
 COUNTING_STATUSES = ("granted", "registered", "licensed_in")
-
-
-def _add_years(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
+TRADEMARK_RENEWAL_YEARS = 10
 
 
 def _years_between(start: date, end: date) -> float:
     return round((end - start).days / 365.25, 2)
-
-
-def legal_end(asset: IPAsset) -> date | None:
-    """When protection ends: the stated expiry, else the statutory term."""
-    if asset.expiry_date:
-        return asset.expiry_date
-    if asset.kind in LEGAL_LIFE_YEARS and asset.filing_date:
-        return _add_years(asset.filing_date, LEGAL_LIFE_YEARS[asset.kind])
-    if asset.kind == "copyright" and asset.author_death_year:
-        term = COPYRIGHT_POST_MORTEM_YEARS.get(asset.jurisdiction, 70)
-        return date(asset.author_death_year + term, 12, 31)
-    return None
 
 
 def remaining_life_years(asset: IPAsset, as_of: date) -> float | None:
