@@ -83,9 +83,9 @@ def contradictions(deal: Deal, extractions: Sequence[Extraction], policy: Reconc
         share = a.share_pct if a.share_pct is not None else (a.amount or 0.0) / deal.principal * 100
         deal_shares[a.category] += share
     deal_kpis: dict[str, list[tuple[float, str, str]]] = defaultdict(list)
-    for k in deal.kpis:
-        value, unit = normalize_quantity(extractor, k.value, k.unit)
-        deal_kpis[k.metric].append((value, unit, k.period))
+    for deal_kpi in deal.kpis:
+        value, unit = normalize_quantity(extractor, deal_kpi.value, deal_kpi.unit)
+        deal_kpis[deal_kpi.metric].append((value, unit, deal_kpi.period))
     for x in extractions:
         for u in x.use_of_proceeds:
             if u.share_pct is None or not deal_shares:

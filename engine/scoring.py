@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from engine import yamlio
 from engine.models import Finding
@@ -186,7 +186,7 @@ def _band(score: float, config: ScoringConfig) -> str:
 def components(findings: Iterable[Finding]) -> list[ComponentStatus]:
     """Compliance requirements (ICMA, SLBP, secured, EU GBS) as met / missing rows."""
     rows = [ComponentStatus(standard=f.standard or "", component=f.component or "", title=f.title,
-                            status=f.status or "missing", rule_id=f.rule_id, message=f.message,
+                            status="met" if f.status == "met" else "missing", rule_id=f.rule_id, message=f.message,
                             reference=f.reference.title)
             for f in findings if f.effect == "require"]
     return sorted(rows, key=lambda r: (r.standard, r.component, r.rule_id))
@@ -194,7 +194,8 @@ def components(findings: Iterable[Finding]) -> list[ComponentStatus]:
 
 def check_results(findings: Iterable[Finding]) -> list[CheckResult]:
     rows = [CheckResult(rule_id=f.rule_id, metric=f.metric or "", title=f.title, value=f.value,
-                        status=f.status or "fail", direction=f.direction, pass_threshold=f.pass_threshold,
+                        status=f.status if f.status in ("pass", "watch") else "fail",
+                        direction=f.direction, pass_threshold=f.pass_threshold,
                         watch_threshold=f.watch_threshold, reference=f.reference.title,
                         message=f.message)
             for f in findings if f.effect == "check"]
@@ -219,7 +220,7 @@ def score(findings: Sequence[Finding], topical: Sequence[TopicalPassage], label:
         parts.append(ESGPart(name="icma", weight=esg.weights["icma"], value=round(100 * met / len(icma_rows), 1),
                              basis=f"{met} of {len(icma_rows)} ICMA components and key recommendations met"))
     if checks:
-        pts = [esg.check_points[c.status] for c in checks]  # type: ignore[index]
+        pts = [esg.check_points[c.status] for c in checks]
         parts.append(ESGPart(name="financial", weight=esg.weights["financial"], value=round(sum(pts) / len(pts), 1),
                              basis=f"{len(checks)} eligibility checks: "
                                    f"{sum(c.status == 'pass' for c in checks)} pass, "
@@ -228,14 +229,15 @@ def score(findings: Sequence[Finding], topical: Sequence[TopicalPassage], label:
     total_weight = sum(p.weight for p in parts)
     weighted = sum(p.weight * p.value for p in parts) / total_weight if total_weight else 0.0
     flags = [f for f in findings if f.effect == "flag" and f.severity]
-    penalty = sum(esg.flag_penalty[f.severity] for f in flags)  # type: ignore[index]
+    penalty = sum(esg.flag_penalty[f.severity] for f in flags if f.severity is not None)
     esg_score = round(min(100.0, max(0.0, weighted - penalty)), 1)
     if penalty:
         parts.append(ESGPart(name="flags", weight=0.0, value=-penalty,
                              basis=f"{len(flags)} flags subtract {penalty:g} points"))
     grade = next((g.grade for g in esg.grades if esg_score >= g.min), esg.grades[-1].grade)
     blockers, conditions = _verdict_reasons(flags, rows, checks, label, claims_eu_gbs, config)
-    verdict = "ineligible" if blockers else "conditional" if conditions else "eligible"
+    verdict: Literal["eligible", "conditional", "ineligible"] = (
+        "ineligible" if blockers else "conditional" if conditions else "eligible")
     return Scores(sdg_scores=sdgs, components=rows, checks=checks, esg_parts=parts, esg_score=esg_score,
                   grade=grade, verdict=verdict, blockers=blockers, conditions=conditions,
                   red_flag_count=sum(f.severity in ("red_flag", "blocker") for f in flags))
