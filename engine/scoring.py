@@ -31,9 +31,26 @@ ICMA_STANDARDS = ("icma_gbp", "icma_sbp")
 LABELLED = ("green", "social", "sustainability")
 
 
+_cache: dict[Path, tuple[tuple[int, int], ScoringConfig]] = {}
+
+
 def load_scoring(path: Path = DEFAULT_SCORING) -> ScoringConfig:
-    """Read and validate the scoring configuration (path:line problems on error)."""
+    """Read and validate the scoring configuration (path:line problems on error).
+
+    Cached by the file's modification time and size, like the rule book: an edited
+    file is read again on the next screening, an unchanged one is not parsed per deal.
+    """
+    path = Path(path).resolve()
+    try:
+        stat = path.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        stamp = (0, 0)  # load_file reports the missing file
+    cached = _cache.get(path)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
     config: ScoringConfig = yamlio.validate(ScoringConfig, yamlio.load_file(path))
+    _cache[path] = (stamp, config)
     return config
 
 
