@@ -73,13 +73,20 @@ class Tagger:
         return _Compiled(query.id, query.weight, tuple(dict.fromkeys(self._pid(t) for t in query.terms)),
                          tuple(groups), frozenset(self._pid(t) for t in query.exclude), query.window)
 
-    def evidence(self, text: str) -> list[Evidence]:
-        """Scores and explanations for every lexicon, in lexicon order."""
+    def _scored(self, text: str) -> dict[int, Evidence]:
+        """Evidence for the lexicons that matched at least one query, keyed by lexicon position.
+
+        Lexicons without a match are left out, so a passage costs work in proportion to what it
+        matches rather than to the number of lexicons (the hot path of ``tag``).
+        """
         tokens = tokens_of(text, self._tokenize)
         hits = self._index.find(tokens)
+        if not hits:
+            return {}
+        lexicons = self.lexicons.lexicons
         bonus = self.lexicons.settings.repeat_bonus
-        out = [Evidence(lex.sdg, threshold=lex.threshold, report=lex.report) for lex in self.lexicons.lexicons]
-        miss: list[float] = [1.0] * len(out)
+        found: dict[int, Evidence] = {}
+        miss: dict[int, float] = {}
         done: set[tuple[int, int]] = set()
         for pid in hits:
             for key in self._by_anchor.get(pid, ()):
@@ -94,31 +101,39 @@ class Tagger:
                 weight = query.weight
                 if places > 1:
                     weight = 1 - (1 - weight) * (1 - bonus * weight)
-                miss[li] *= 1 - weight
-                ev = out[li]
+                miss[li] = miss.get(li, 1.0) * (1 - weight)
+                ev = found.get(li)
+                if ev is None:
+                    lex = lexicons[li]
+                    ev = found[li] = Evidence(lex.sdg, threshold=lex.threshold, report=lex.report)
                 ev.queries.append(query.id)
                 ev.terms.extend(t for t in terms if t not in ev.terms)
-        for li, ev in enumerate(out):
-            if not ev.queries:
-                continue
+        for li, ev in found.items():
             score = 1 - miss[li]
             for damper_id, pids, factor in self._dampers[li]:
                 if any(pid in hits for pid in pids):
                     score *= factor
                     ev.dampers.append(damper_id)
             ev.score = score
-        return out
+        return found
+
+    def evidence(self, text: str) -> list[Evidence]:
+        """Scores and explanations for every lexicon, in lexicon order."""
+        found = self._scored(text)
+        return [found.get(li) or Evidence(lex.sdg, threshold=lex.threshold, report=lex.report)
+                for li, lex in enumerate(self.lexicons.lexicons)]
 
     def tag(self, text: str, id: str | int | None = None) -> SdgResult:
         """The SDGs ``text`` is judged to address, each with score, matched terms and query ids."""
-        found = self.evidence(text)
+        found = self._scored(text).values()
         best = max((ev.score for ev in found), default=0.0)
         floor = self.lexicons.settings.dominance * best
-        tags = [SdgTag(sdg=ev.sdg, score=round(ev.score, 3), terms=ev.terms, queries=ev.queries)
+        # Built without re-validation: every field comes from validated lexicons and the types above.
+        tags = [SdgTag.model_construct(sdg=ev.sdg, score=round(ev.score, 3), terms=ev.terms, queries=ev.queries)
                 for ev in found
                 if ev.report and ev.score >= ev.threshold and ev.score >= floor]
         tags.sort(key=lambda t: (-t.score, t.sdg))
-        return SdgResult(id=id, sdgs=tags)
+        return SdgResult.model_construct(id=id, sdgs=tags)
 
     def tag_many(self, passages: Iterable[tuple[str | int | None, str]]) -> Iterator[SdgResult]:
         """Stream results for ``(id, text)`` pairs, one per passage, in input order."""
@@ -140,10 +155,11 @@ def _match(query: _Compiled, hits: dict[int, list[tuple[int, int]]], tokens: Tok
     """Places where the query's anchor holds (context present, no exclusion near) and the terms it used."""
     places: set[int] = set()
     terms: list[str] = []
+    # Exclusions present in the passage, found by one set intersection (most queries meet none).
+    vetoes = [other for pid in query.exclude & hits.keys() for other in hits[pid]] if query.exclude else ()
     for anchor_pid in query.anchors:
         for span in hits.get(anchor_pid, ()):
-            if any(_near(query, tokens, span, other)
-                   for pid in query.exclude for other in hits.get(pid, ())):
+            if vetoes and any(_near(query, tokens, span, other) for other in vetoes):
                 continue
             used: list[tuple[int, int]] = []
             for group in query.groups:
