@@ -39,7 +39,8 @@ def document_facts(extractions: Sequence[Extraction], found: Sequence[Contradict
             add({"t": "disclosure", "kind": "use_of_proceeds", "category": u.category, "hedged": u.hedged,
                  "evidence": _ref(x, u.evidence)})
         for k in x.kpis:
-            add({"t": "kpi", "metric": k.metric, "value": k.normalized_value, "unit": k.normalized_unit,
+            add({"t": "kpi", "metric": k.metric, "value": k.value, "unit": k.unit,
+                 "normalized_value": k.normalized_value, "normalized_unit": k.normalized_unit,
                  "period": k.period, "has_baseline": k.baseline_year is not None,
                  "has_target": k.target_year is not None, "hedged": k.hedged, "evidence": _ref(x, k.evidence)})
             add({"t": "disclosure", "kind": "kpi", "metric": k.metric, "hedged": k.hedged,
@@ -72,6 +73,17 @@ def normalize_quantity(extractor: Extractor, value: float, unit: str) -> tuple[f
         if quantity.unit is not None and quantity.normalized is not None:
             return quantity.normalized, quantity.unit.normalized_unit
     return value, "count"
+
+
+def normalize_kpi_facts(facts: list[dict[str, Any]], extractor: Extractor) -> list[dict[str, Any]]:
+    """Give deal KPI facts the normalised value and unit documents carry, so rules compare like with like."""
+    out = []
+    for fact in facts:
+        if fact.get("t") == "kpi" and "normalized_unit" not in fact:
+            value, unit = normalize_quantity(extractor, float(fact["value"]), str(fact["unit"]))
+            fact = {**fact, "normalized_value": value, "normalized_unit": unit}
+        out.append(fact)
+    return out
 
 
 def contradictions(deal: Deal, extractions: Sequence[Extraction], policy: ReconcilePolicy,
@@ -113,10 +125,12 @@ def contradictions(deal: Deal, extractions: Sequence[Extraction], policy: Reconc
                                   f"the deal file {match[2]}", x, k.evidence))
                 continue
             nearest = min(same_unit, key=lambda c: abs(c[0] - k.normalized_value))
+            message = (f"{k.metric.replace('_', ' ')}: the document says {k.normalized_value:,.6g} "
+                       f"{k.normalized_unit}, the deal file {nearest[0]:,.6g} {nearest[1]}")
+            if nearest[0] and k.normalized_value and _thousandfold(nearest[0], k.normalized_value):
+                message += " - a factor of 1,000: check kWh vs MWh (or t vs kt)"
             out.append(_c(f"kpi.{k.metric}", f"{nearest[0]:,.6g} {nearest[1]}",
-                          f"{k.normalized_value:,.6g} {k.normalized_unit}",
-                          f"{k.metric.replace('_', ' ')}: the document says {k.normalized_value:,.6g} "
-                          f"{k.normalized_unit}, the deal file {nearest[0]:,.6g} {nearest[1]}", x, k.evidence))
+                          f"{k.normalized_value:,.6g} {k.normalized_unit}", message, x, k.evidence))
     unique = {(c.field, c.document, c.page, c.document_value): c for c in out}
     return [unique[k] for k in sorted(unique)]
 
@@ -125,6 +139,11 @@ def _matches_single(deal: Deal, category: str, share: float, policy: ReconcilePo
     """A category split over several deal allocations may be quoted line by line in the document."""
     return any(a.category == category and a.share_pct is not None
                and abs(a.share_pct - share) <= policy.share_tolerance_pct_points for a in deal.allocations)
+
+
+def _thousandfold(a: float, b: float) -> bool:
+    ratio = max(abs(a), abs(b)) / min(abs(a), abs(b))
+    return abs(ratio / 1000 - 1) < 0.05
 
 
 def _close(a: float, b: float, tolerance: float) -> bool:

@@ -21,7 +21,7 @@ from engine.models import Deal
 from engine.models.disclosures import Document, Extraction
 from engine.models.scoring import ScoringConfig
 from engine.models.screening import DocumentDigest, RulesetRef, Screening, TopicalPassage
-from engine.reconcile import contradictions, document_facts
+from engine.reconcile import contradictions, document_facts, normalize_kpi_facts
 from engine.rules import RuleBook, load_rulebook
 from engine.scoring import load_scoring, score
 from engine.sdg import Tagger, load_tagger
@@ -49,7 +49,8 @@ def screen(deal: Deal, documents: Sequence[Document] = (), *, rulebook: RuleBook
     topical: list[TopicalPassage] = [p for d in documents for p in topical_passages(d, _tagger())]
     valuation = value_deal(deal, as_of)
     found = contradictions(deal, extractions, scoring.reconcile, _extractor())
-    facts = deal_facts(deal, as_of, value_shares={a.id: a.value_share_pct for a in valuation.assets})
+    facts = normalize_kpi_facts(deal_facts(deal, as_of, value_shares={a.id: a.value_share_pct
+                                                                      for a in valuation.assets}), _extractor())
     facts += metric_facts(valuation.metrics, valuation.units)
     facts += document_facts(extractions, found)
     findings = rulebook.evaluate(facts, as_of)

@@ -34,7 +34,7 @@ FACT_TYPES: dict[str, dict[str, FieldType]] = {
     "licensee": {"asset_id": "str", "name": "str", "sector": "str", "country": "str", "royalty_share_pct": "num"},
     "allocation": {"category": "str", "share_pct": "num", "amount": "num", "refinancing": "bool", "hedged": "bool",
                    "taxonomy_aligned": "bool", "project": "str", "location": "str"},
-    "kpi": {"metric": "str", "value": "num", "unit": "str", "period": "str", "year": "num", "has_baseline": "bool",
+    "kpi": {"metric": "str", "value": "num", "unit": "str", "normalized_value": "num", "normalized_unit": "str", "period": "str", "year": "num", "has_baseline": "bool",
             "has_methodology": "bool", "has_target": "bool", "verified": "bool", "pro_rated": "bool",
             "hedged": "bool"},
     "review": {"provider": "str", "type": "str", "timing": "str", "esma_registered": "bool"},
