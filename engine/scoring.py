@@ -180,7 +180,7 @@ def sdg_scores(findings: Sequence[Finding], topical: Sequence[TopicalPassage], c
         if sdg in cfg.deal_evidence_required and not has_deal_evidence and positive > cfg.unsupported_cap:
             positive = cfg.unsupported_cap
             notes.append(f"capped at {cfg.unsupported_cap:g}: SDG {sdg} needs deal evidence (category or class)")
-        score = round(positive + sum(p.points for p in minus), 1)
+        score = round(max(-cfg.cap, positive + sum(p.points for p in minus)), 1)  # penalties floor at -cap
         targets = sorted({p.target for p in plus if p.target}, key=_target_key)
         out.append(SDGScore(sdg=sdg, short=short_titles.get(sdg, f"SDG {sdg}"), score=score,
                             band=_band(score, config), targets=targets, points=plus, penalties=minus,
