@@ -77,7 +77,7 @@ class Extractor:
                           **_deduplicated(found))
 
     def _read(self, view: SentenceView, found: dict[str, list[Any]]) -> None:
-        uop, refinancing = proceeds.use_of_proceeds(view)
+        uop, refinancing = proceeds.use_of_proceeds(view, self.sdg_patterns)
         items: dict[str, list[Any]] = {
             "use_of_proceeds": uop,
             "refinancing": refinancing,

@@ -61,8 +61,53 @@ def _excluded_spans(view: SentenceView) -> list[int]:
     return [h.start for h in view.hits("exclusion")]
 
 
-def use_of_proceeds(view: SentenceView) -> tuple[list[UseOfProceeds], list[Refinancing]]:
+def _names_a_goal(view: SentenceView, hit: Hit, sdg_patterns: list[re.Pattern[str]]) -> bool:
+    """'SDG 6 (Clean Water and Sanitation)', 'target 4.3 (... education)': words that name a goal or target.
+
+    A category word inside a goal's title, or in the parenthesis or after the colon that follows
+    an SDG or target number, is part of an SDG reference, not a place the proceeds go.
+    """
+    if not view.has("sdg_cue"):
+        return False
+    if any(t.start <= hit.start and hit.end <= t.end for t in view.hits("sdg_title")):
+        return True
+    base = view.sentence.start
+    for pattern in sdg_patterns:
+        for m in pattern.finditer(view.text):
+            gloss = _GLOSS.match(view.text, m.end())
+            if gloss and base + gloss.start() <= hit.start and hit.end <= base + gloss.end():
+                return True
+    return False
+
+
+_GLOSS = re.compile(r"\s?(?:\([^()]*\)|[:\u2013\u2014-]\s?[A-Z][\w ,&'-]*?(?=[.;]|\s(?:and|or)\s|$))")
+# "(a) Renewable energy: ...", "(ii) ...", "1) ...": an enumerated list item starts a new clause of proceeds
+_LIST_ITEM = re.compile(r"(?:^|(?<=[\n:;]))\s*\(?(?:[a-h]|i{1,3}|iv|vi{0,3}|\d{1,2})\)\s|;")
+# "the net proceeds of GBP 25 million", "an aggregate principal amount of EUR 300m": the issue's total, no item's
+_TOTAL_BEFORE = re.compile(r"(?i)\b(?:proceeds|issue|offering|principal\samount|aggregate(?:\samount)?|total(?:\samount)?"
+                           r"|totalling|totaling|in\saggregate)\s(?:of\s)?(?:approximately\s|about\s|up\sto\s|some\s)?$")
+
+
+def _items(view: SentenceView) -> list[tuple[int, int]]:
+    """Page offsets of the list items of an enumerated sentence ('(a) ... (b) ...'); one span when not a list."""
+    base = view.sentence.start
+    cuts = [m.start() for m in _LIST_ITEM.finditer(view.text) if m.start() > 0]
+    bounds = [0, *cuts, len(view.text)]
+    return [(base + a, base + b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+
+
+def _is_total(view: SentenceView, start: int) -> bool:
+    before = view.text[max(0, start - view.sentence.start - 60):start - view.sentence.start]
+    return bool(_TOTAL_BEFORE.search(before))
+
+
+def use_of_proceeds(view: SentenceView, sdg_patterns: list[re.Pattern[str]] | None = None,
+                    ) -> tuple[list[UseOfProceeds], list[Refinancing]]:
+    """Categories with their share or amount; ``sdg_patterns`` (the sdg_cue patterns) mark SDG references."""
     categories = view.hits("icma_category") if view.has("proceeds") or view.after_proceeds else []
+    measured = view.hits("kpi_metric")  # "Renewable energy generated  84,250": a KPI row names a metric, not proceeds
+    categories = [h for h in categories if not _names_a_goal(view, h, sdg_patterns or [])
+                  and not any(m.start <= h.start and h.end <= m.end and m.end > h.end for m in measured)]
     if not categories and not view.has("refinancing"):
         return [], []
     cut = min(_excluded_spans(view), default=None)
@@ -74,17 +119,23 @@ def use_of_proceeds(view: SentenceView) -> tuple[list[UseOfProceeds], list[Refin
     labelled = {c: r for c in categories for r in refis if 0 <= r.start - c.end <= 3}
     free_refis = [r for r in refis if r not in labelled.values()]
     sized: dict[Hit, list[tuple[int, float, str | None, bool]]] = {}
-    sizes = [q for q in view.quantities if q.percent or q.currency]
+    sizes = [q for q in view.quantities if q.percent or q.currency and not _is_total(view, q.start)]
     shares_first = bool(sizes and categories and sizes[0].start < categories[0].start)
     refinancing_share: float | None = None
+    spans = _items(view)
     for q in view.quantities:
         is_share = q.percent and 0 < q.value <= 100
-        is_amount = q.currency is not None and q.value > 0
+        is_amount = q.currency is not None and q.value > 0 and not _is_total(view, q.start)
         if not (is_share or is_amount):
             continue
         if any(gap(q.start, q.end, n.start, n.end) <= 30 for n in negatives):
             continue
-        cat = _category_for(view, q.start, q.end, categories, shares_first)
+        span = next(s for s in spans if s[0] <= q.start < s[1]) if len(spans) > 1 else None
+        # in a list, a figure belongs to a category of its own item; several words for one category are one item
+        own = [h for h in categories if span[0] <= h.start < span[1]] if span else categories
+        cat = _category_for(view, q.start, q.end, own, shares_first)
+        if cat is not None and span is not None:
+            cat = next(h for h in own if h.id == cat.id)
         refi = nearest(view, q.start, q.end, free_refis)
         cat_key = (view.line_of(cat.start) != view.line_of(q.start), gap(q.start, q.end, cat.start, cat.end)) \
             if cat else (True, 10**9)
