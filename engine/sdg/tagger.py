@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from engine.models.sdg import Query, SdgResult, SdgTag
 from engine.nlp import tokenizer
 from engine.sdg.lexicon import LexiconSet, load_lexicons
-from engine.sdg.matcher import PhraseIndex, Tokens, compile_term, tokens_of
+from engine.sdg.matcher import Pattern, PhraseIndex, Tokens, compile_term, tokens_of
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,7 @@ class _Compiled:
     id: str
     weight: float
     anchors: tuple[int, ...]
+    anchor_rank: dict[int, int]  # pattern id -> position in ``anchors``: matched anchors are visited in term order
     groups: tuple[frozenset[int], ...]
     exclude: frozenset[int]
     window: int | str
@@ -48,7 +49,7 @@ class Tagger:
     def __init__(self, lexicons: LexiconSet, tokenize: Callable[[str], object] | None = None):
         self.lexicons = lexicons
         self._tokenize = tokenize or tokenizer()
-        self._pids: dict[tuple[tuple[str, bool], ...], int] = {}
+        self._pids: dict[Pattern, int] = {}
         self._queries: list[list[_Compiled]] = []
         self._dampers: list[list[tuple[str, frozenset[int], float]]] = []
         for lexicon in lexicons.lexicons:
@@ -70,7 +71,8 @@ class Tagger:
         groups = [frozenset(self._pid(t) for t in group) for group in query.all_of]
         if query.any_of:
             groups.append(frozenset(self._pid(t) for t in query.any_of))
-        return _Compiled(query.id, query.weight, tuple(dict.fromkeys(self._pid(t) for t in query.terms)),
+        anchors = tuple(dict.fromkeys(self._pid(t) for t in query.terms))
+        return _Compiled(query.id, query.weight, anchors, {pid: k for k, pid in enumerate(anchors)},
                          tuple(groups), frozenset(self._pid(t) for t in query.exclude), query.window)
 
     def _scored(self, text: str) -> dict[int, Evidence]:
@@ -157,8 +159,9 @@ def _match(query: _Compiled, hits: dict[int, list[tuple[int, int]]], tokens: Tok
     terms: list[str] = []
     # Exclusions present in the passage, found by one set intersection (most queries meet none).
     vetoes = [other for pid in query.exclude & hits.keys() for other in hits[pid]] if query.exclude else ()
-    for anchor_pid in query.anchors:
-        for span in hits.get(anchor_pid, ()):
+    present = query.anchor_rank.keys() & hits.keys()
+    for anchor_pid in sorted(present, key=query.anchor_rank.__getitem__) if len(present) > 1 else present:
+        for span in hits[anchor_pid]:
             if vetoes and any(_near(query, tokens, span, other) for other in vetoes):
                 continue
             used: list[tuple[int, int]] = []
