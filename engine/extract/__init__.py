@@ -51,6 +51,7 @@ class Extractor:
         currencies = {term: g.id for g in self.lexicons.groups("currency") for term in g.terms}
         self.reader = QuantityReader(units, currencies)
         self.metrics = kpis.metrics_from(self.lexicons)
+        self.money_metrics = frozenset(k for k, m in self.metrics.items() if m.dimension == "currency")
         self.providers = reviews.provider_names(self.lexicons)
         self.sdg_patterns: list[re.Pattern[str]] = [p for ps in self.lexicons.patterns("sdg_cue").values() for p in ps]
 
@@ -77,7 +78,7 @@ class Extractor:
                           **_deduplicated(found))
 
     def _read(self, view: SentenceView, found: dict[str, list[Any]]) -> None:
-        uop, refinancing = proceeds.use_of_proceeds(view, self.sdg_patterns)
+        uop, refinancing = proceeds.use_of_proceeds(view, self.sdg_patterns, self.money_metrics)
         items: dict[str, list[Any]] = {
             "use_of_proceeds": uop,
             "refinancing": refinancing,

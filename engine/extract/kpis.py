@@ -16,6 +16,7 @@ from engine.extract.quantities import Quantity
 from engine.lexicons import LexiconSet
 from engine.models.disclosures import Kpi
 
+MONEY_GAP = 40  # "research and development expenditure of EUR 4.2 million": the phrase right by the amount
 COUNT_GAP = 32  # "1,250 low-income students": at most a few words between number and noun
 _BETWEEN = re.compile(r"^[\s\w-]*$")
 _BASELINE = re.compile(r"(?i)\b(?:baseline|base\syear|compared\s(?:to|with)|relative\sto|against|versus|vs\.?)"
@@ -31,6 +32,7 @@ class Metric:
     dimension: str
     directions: frozenset[str]
     topic: str | None
+    refines: str | None = None  # a count of this other metric's term becomes this one given one of ``directions``
 
 
 def metrics_from(lexicons: LexiconSet) -> dict[str, Metric]:
@@ -39,8 +41,13 @@ def metrics_from(lexicons: LexiconSet) -> dict[str, Metric]:
         attrs = group.attrs
         directions = str(attrs.get("directions", ""))
         out[group.id] = Metric(group.id, str(attrs["dimension"]), frozenset(d for d in directions.split("|") if d),
-                               str(attrs["topic"]) if "topic" in attrs else None)
+                               str(attrs["topic"]) if "topic" in attrs else None,
+                               str(attrs["refines"]) if "refines" in attrs else None)
     return out
+
+
+def _topic_ok(view: SentenceView, metric: Metric) -> bool:
+    return metric.topic is None or any(h.id == metric.topic for h in view.hits("kpi_topic"))
 
 
 def years(text: str) -> tuple[int | None, int | None]:
@@ -58,7 +65,12 @@ def kpis(view: SentenceView, metrics: dict[str, Metric]) -> list[Kpi]:
     has_baseline = "baseline" in view.text.lower()
     row_first: dict[tuple[int, str], int] = {}
     for q in view.quantities:
-        found = _physical(view, q, metrics) if q.unit else _count(view, q, metrics)
+        if q.unit:
+            found = _physical(view, q, metrics)
+        elif q.currency:
+            found = _money(view, q, metrics)
+        else:
+            found = _count(view, q, metrics)
         if found is None or (found, q.value) in seen:
             continue
         row = (view.line_of(q.start), found)
@@ -85,14 +97,27 @@ def _physical(view: SentenceView, q: Quantity, metrics: dict[str, Metric]) -> st
         return None
     bounds = clause(view, q.start, q.end)
     phrases = [h for h in view.hits("kpi_metric") if h.id in candidates]
-    phrase = nearest(view, q.start, q.end, within(phrases, bounds) or phrases, False)
-    if phrase is not None:
-        return phrase.id
     allowed = [h for h in view.hits("kpi_direction") if any(h.id in m.directions for m in candidates.values())]
-    word = nearest(view, q.start, q.end, within(allowed, bounds) or allowed, False)
-    if word is None:
+    # the quantity's own clause first ("..., and the parks generated 96 GWh"), then the whole sentence
+    for hits, is_phrase in ((within(phrases, bounds), True), (within(allowed, bounds), False), (phrases, True),
+                            (allowed, False)):
+        hit = nearest(view, q.start, q.end, hits, False)
+        if hit is not None:
+            return hit.id if is_phrase else next(k for k, m in candidates.items() if hit.id in m.directions)
+    return None
+
+
+def _money(view: SentenceView, q: Quantity, metrics: dict[str, Metric]) -> str | None:
+    """'R&D expenditure of EUR 4.2 million': an amount in the clause of a currency metric's phrase."""
+    if q.value <= 0:
         return None
-    return next(k for k, m in candidates.items() if word.id in m.directions)
+    phrases = [h for h in view.hits("kpi_metric") if h.id in metrics and metrics[h.id].dimension == "currency"]
+    hit = nearest(view, q.start, q.end, phrases, False)
+    if hit is None or gap(q.start, q.end, hit.start, hit.end) > MONEY_GAP:
+        return None
+    if within(view.hits("kpi_context"), clause(view, min(q.start, hit.start), max(q.end, hit.end))):
+        return None
+    return hit.id
 
 
 def _count(view: SentenceView, q: Quantity, metrics: dict[str, Metric]) -> str | None:
@@ -107,8 +132,14 @@ def _count(view: SentenceView, q: Quantity, metrics: dict[str, Metric]) -> str |
             continue
         if len(between.split()) > 3:
             continue
-        if within(view.hits("kpi_direction"), clause(view, q.start, hit.end)) or " " in hit.text:
-            return hit.id
+        bounds = clause(view, q.start, hit.end)
+        if not _topic_ok(view, metrics[hit.id]) or within(view.hits("kpi_context"), bounds):
+            continue
+        directions = {h.id for h in within(view.hits("kpi_direction"), bounds)}
+        if directions or " " in hit.text or "-" in hit.text:
+            refined = next((m.id for m in metrics.values() if m.refines == hit.id and m.directions & directions
+                            and _topic_ok(view, m)), None)
+            return refined or hit.id
     return None
 
 
@@ -123,6 +154,8 @@ def _kpi(view: SentenceView, q: Quantity, metric: str) -> Kpi:
     base, target = years(view.text)
     if q.unit:
         unit, normalized_value, normalized_unit = q.unit.id, q.value * q.unit.factor, q.unit.normalized_unit
+    elif q.currency:
+        unit, normalized_value, normalized_unit = q.currency, q.value, q.currency
     else:
         unit, normalized_value, normalized_unit = "count", q.value, "count"
     return Kpi(metric=metric, value=q.value, unit=unit, normalized_value=normalized_value,

@@ -102,8 +102,12 @@ def _is_total(view: SentenceView, start: int) -> bool:
 
 
 def use_of_proceeds(view: SentenceView, sdg_patterns: list[re.Pattern[str]] | None = None,
-                    ) -> tuple[list[UseOfProceeds], list[Refinancing]]:
-    """Categories with their share or amount; ``sdg_patterns`` (the sdg_cue patterns) mark SDG references."""
+                    money_metrics: frozenset[str] = frozenset()) -> tuple[list[UseOfProceeds], list[Refinancing]]:
+    """Categories with their share or amount.
+
+    ``sdg_patterns`` (the sdg_cue patterns) mark SDG references; ``money_metrics`` are KPI ids measured
+    in money ('R&D expenditure ... CNY 96 million'): an amount next to one is that KPI, not an allocation.
+    """
     categories = view.hits("icma_category") if view.has("proceeds") or view.after_proceeds else []
     measured = view.hits("kpi_metric")  # "Renewable energy generated  84,250": a KPI row names a metric, not proceeds
     categories = [h for h in categories if not _names_a_goal(view, h, sdg_patterns or [])
@@ -123,9 +127,12 @@ def use_of_proceeds(view: SentenceView, sdg_patterns: list[re.Pattern[str]] | No
     shares_first = bool(sizes and categories and sizes[0].start < categories[0].start)
     refinancing_share: float | None = None
     spans = _items(view)
+    money_kpis = [h for h in view.hits("kpi_metric") if h.id in money_metrics]
     for q in view.quantities:
         is_share = q.percent and 0 < q.value <= 100
-        is_amount = q.currency is not None and q.value > 0 and not _is_total(view, q.start)
+        is_amount = q.currency is not None and q.value > 0 and not _is_total(view, q.start) and not any(
+            view.line_of(h.start) == view.line_of(q.start) or gap(q.start, q.end, h.start, h.end) <= WINDOW // 2
+            for h in money_kpis)
         if not (is_share or is_amount):
             continue
         if any(gap(q.start, q.end, n.start, n.end) <= 30 for n in negatives):

@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from engine.models.base import Strict
+from engine.models.base import Currency, Strict
 from engine.models.deal import Frequency, IcmaCategory
 
 MediaType = Literal[
@@ -70,7 +70,7 @@ class Kpi(_Item):
     value: float
     unit: str
     normalized_value: float
-    normalized_unit: KpiUnit
+    normalized_unit: KpiUnit | Currency = Field(description="a KPI unit, or an ISO 4217 code for money (R&D spend)")
     period: Literal["annual", "lifetime", "cumulative"]
     period_stated: bool = Field(description="false when the period defaulted to annual")
     baseline: float | None = Field(default=None, description="baseline value in ``unit`` (a table's baseline column)")
