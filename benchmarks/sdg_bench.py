@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import random
 import re
 import sys
@@ -55,7 +56,9 @@ def main(n: int = 10_000) -> None:
         tagged += bool(result.sdgs)
     took = time.perf_counter() - start
     tokens = sum(len(tok(json.loads(line)["text"])) for line in lines[:1000]) / 1000
-    print(f"{n} passages (~{tokens:.0f} tokens each), {tagged} with at least one SDG")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"{n} passages (~{tokens:.0f} tokens each), {tagged} with at least one SDG; load average {load} "
+          f"on {os.cpu_count()} CPUs (figures scale with the share of a core this process gets)")
     print(f"tagging (CLI path, JSON in/out): {n / took:,.0f} passages/s  ({took * 1e6 / n:.0f} µs/passage)")
     print(f"tokenizer alone:                 {n / base:,.0f} passages/s  (tagging = {took / base:.1f}x tokenising)")
 

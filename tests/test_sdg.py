@@ -7,12 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.sdg_accuracy import load_dev
+from benchmarks.sdg_accuracy import load_blind, load_dev
 from engine.sdg import DEFAULT_DIR, Tagger, load_lexicons, load_tagger
 from engine.sdg.evaluation import evaluate
 
 # Just below what the tagger reaches on the full development set (benchmarks/sdg_accuracy.py prints it).
-F1_FLOORS = {4: 0.95, 7: 0.96, 8: 0.95, 9: 0.89, 12: 0.96, 13: 0.98}
+F1_FLOORS = {4: 0.95, 7: 0.96, 8: 0.95, 9: 0.92, 12: 0.96, 13: 0.98}
+# blind_a: written before the lexicons were read, then used to tune them (one error per SDG of slack).
+BLIND_A_FLOORS = {4: 0.96, 7: 0.96, 8: 0.93, 9: 0.96, 12: 0.96, 13: 0.96}
+# blind_b: never used for tuning; a conservative floor only, so lexicon work cannot quietly fall far below
+# the last measured figures (0.90-0.97). Do not tune against it: it is the repository's independent check.
+BLIND_B_FLOOR = 0.85
 
 
 @pytest.fixture(scope="module")
@@ -41,8 +46,30 @@ def test_f1_floor_on_dev_set(dev_scores, sdg: int):
     assert scores[sdg].f1 >= F1_FLOORS[sdg], f"SDG {sdg}: {scores[sdg]}"
 
 
+def test_blind_set_has_two_balanced_splits_per_sdg():
+    passages = load_blind()
+    for sdg in F1_FLOORS:
+        judged = [p for p in passages if p.judged_sdg == sdg]
+        for split in ("blind_a", "blind_b"):
+            chosen = [p for p in judged if p.split == split]
+            assert len(chosen) == 30 and sum(p.sdg == sdg for p in chosen) == 15, (sdg, split)
+    assert len({p.text for p in passages} | {p.text for p in load_dev()}) == len(passages) + len(load_dev())
+
+
+@pytest.fixture(scope="module")
+def blind_scores(tagger: Tagger):
+    passages = load_blind()
+    return {split: evaluate(tagger, [p for p in passages if p.split == split])[0] for split in ("blind_a", "blind_b")}
+
+
+@pytest.mark.parametrize("sdg", sorted(BLIND_A_FLOORS))
+def test_f1_floor_on_blind_sets(blind_scores, sdg: int):
+    assert blind_scores["blind_a"][sdg].f1 >= BLIND_A_FLOORS[sdg], f"SDG {sdg}: {blind_scores['blind_a'][sdg]}"
+    assert blind_scores["blind_b"][sdg].f1 >= BLIND_B_FLOOR, f"SDG {sdg}: {blind_scores['blind_b'][sdg]}"
+
+
 def test_every_tag_is_explained(tagger: Tagger):
-    for passage in load_dev():
+    for passage in load_dev() + load_blind():
         result = tagger.tag(passage.text, passage.id)
         assert result.id == passage.id
         assert [t.score for t in result.sdgs] == sorted((t.score for t in result.sdgs), reverse=True)
@@ -50,6 +77,17 @@ def test_every_tag_is_explained(tagger: Tagger):
             assert tag.terms and tag.queries, (passage.id, tag)
             assert 0 < tag.score <= 1
             assert all(term in passage.text.lower() for term in tag.terms)
+
+
+def test_tags_agree_with_evidence(tagger: Tagger):
+    """tag() takes a faster path than evidence(); both must tell the same story for every SDG."""
+    for passage in load_dev()[::7]:
+        evidence = tagger.evidence(passage.text)
+        assert [e.sdg for e in evidence] == [lex.sdg for lex in tagger.lexicons.lexicons]
+        by_sdg = {e.sdg: e for e in evidence}
+        for tag in tagger.tag(passage.text).sdgs:
+            assert tag.score == round(by_sdg[tag.sdg].score, 3)
+            assert tag.queries == by_sdg[tag.sdg].queries and tag.terms == by_sdg[tag.sdg].terms
 
 
 def test_output_shape_matches_design(tagger: Tagger):
