@@ -8,11 +8,13 @@ one-line ``InputError`` with its own code.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import io
 import re
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from engine import errors
 from engine.errors import InputError
@@ -140,7 +142,7 @@ def _pdf_pages(data: bytes, shown: str) -> list[Page]:
         for index in range(len(pdf)):
             page = pdf[index]
             textpage = page.get_textpage()
-            text = _NEWLINES.sub("\n", textpage.get_text_range()).translate(_PDF_JUNK)
+            text = _NEWLINES.sub("\n", _column_gaps(textpage, textpage.get_text_range())).translate(_PDF_JUNK)
             textpage.close()
             page.close()
             label = pdf.get_page_label(index) or None
@@ -153,6 +155,70 @@ def _pdf_pages(data: bytes, shown: str) -> list[Page]:
     if pages and all(p.label is None for p in pages):
         pages = _pypdf_labels(data, pages)
     return pages
+
+
+_WIDE = 1.5  # blank space after a space char, in space widths, that separates table columns (not justified prose)
+
+
+def _column_gaps(textpage: Any, text: str) -> str:
+    """Put back the width of wide gaps (table columns) that pdfium writes as one space.
+
+    KPI and allocation tables are read by column (engine.extract.tables), so "850 MW      610 MW"
+    must keep its run of spaces. Char boxes cost ~1 us each, so a line is measured in full only
+    when a space next to a figure in it is wide (a table row); then the lines above it are measured
+    while they are tabular too (the header). ``text`` indexes pdfium's chars 1:1.
+    """
+    import pypdfium2.raw as raw
+
+    if textpage.count_chars() != len(text):
+        return text
+    boxes = [ctypes.c_double() for _ in range(4)]
+
+    def widths(i: int) -> int:
+        """How many spaces the space char at ``i`` stands for."""
+        raw.FPDFText_GetCharBox(textpage.raw, i, *boxes)
+        left, right = boxes[0].value, boxes[1].value
+        raw.FPDFText_GetCharBox(textpage.raw, i + 1, *boxes)
+        width = right - left
+        blank = boxes[0].value - right
+        return 1 + round(blank / width) if width > 0 and blank / width >= _WIDE else 1
+
+    lines = text.split("\n")
+    starts = [0]
+    for line in lines[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+
+    def measured(n: int, near_figures: bool) -> list[tuple[int, int]] | None:
+        """(offset in line, spaces) of the line's wide gaps; None when it has none."""
+        line = lines[n]
+        gaps = [(m.start(), widths(starts[n] + m.start())) for m in _INNER_SPACE.finditer(line)
+                if not near_figures or line[m.start() - 1].isdigit() or line[m.start() + 1].isdigit()]
+        wide = [(at, k) for at, k in gaps if k > 1]
+        if not wide:
+            return None
+        return wide if not near_figures else measured(n, False)
+
+    found: dict[int, list[tuple[int, int]]] = {}
+    for n, line in enumerate(lines):
+        if n in found or not _DIGIT.search(line):
+            continue
+        gaps = measured(n, True)
+        up = n
+        while gaps:
+            found[up] = gaps
+            up -= 1
+            gaps = measured(up, False) if up >= 0 and up not in found else None
+    for n, gaps in found.items():
+        line, pieces, last = lines[n], [], 0
+        for at, k in gaps:
+            pieces.append(line[last:at] + " " * k)
+            last = at + 1
+        lines[n] = "".join(pieces) + line[last:]
+    return "\n".join(lines)
+
+
+_DIGIT = re.compile(r"\d")
+_INNER_SPACE = re.compile(r"(?<=\S) (?=\S)")
 
 
 def _pypdf_labels(data: bytes, pages: list[Page]) -> list[Page]:

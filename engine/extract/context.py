@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from engine.extract.quantities import Quantity, QuantityReader
+from engine.extract.tables import Cell, Table
 from engine.models.disclosures import Evidence
 from engine.nlp import Hit, Sentence
 
@@ -44,6 +45,18 @@ class SentenceView:
         base = self.sentence.start
         return [Quantity(q.value, q.start + base, q.end + base, q.text, q.unit, q.currency, q.percent, q.per_year)
                 for q in self.reader.read(self.sentence.text, self.decimal_comma)]
+
+    @cached_property
+    def table(self) -> Table | None:
+        """The sentence's table rows (None for prose: no line break inside it)."""
+        return Table(self.text) if "\n" in self.text.strip() else None
+
+    def cell_at(self, offset: int) -> Cell | None:
+        """The table cell holding a page offset, if the offset is in a table row under a header."""
+        return self.table.cell_at(offset - self.sentence.start) if self.table else None
+
+    def page_span(self, cell: Cell) -> tuple[int, int]:
+        return self.sentence.start + cell.start, self.sentence.start + cell.end
 
     @cached_property
     def evidence(self) -> Evidence:

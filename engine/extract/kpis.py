@@ -9,10 +9,11 @@ metric phrase, else the nearest direction word allowed for that metric.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from engine.extract.context import SentenceView, clause, gap, nearest, within
-from engine.extract.quantities import Quantity
+from engine.extract.quantities import Quantity, Unit
+from engine.extract.tables import Cell, unit_in_parentheses, year_in
 from engine.lexicons import LexiconSet
 from engine.models.disclosures import Kpi
 
@@ -65,16 +66,21 @@ def kpis(view: SentenceView, metrics: dict[str, Metric]) -> list[Kpi]:
     has_baseline = "baseline" in view.text.lower()
     row_first: dict[tuple[int, str], int] = {}
     for q in view.quantities:
+        cell = view.cell_at(q.start)
+        if cell is not None and cell.column.role != "value":
+            continue  # a baseline or target qualifies its row's figure; a label names it
+        if cell is not None and not (q.unit or q.currency or q.percent or q.is_year):
+            q = replace(q, unit=_stated_unit(view, cell))  # "Energy (MWh)" over "84,250", or in the row's label
         if q.unit:
             found = _physical(view, q, metrics)
         elif q.currency:
             found = _money(view, q, metrics)
         else:
-            found = _count(view, q, metrics)
+            found = _count(view, q, metrics) or (_row_count(view, q, cell, metrics) if cell else None)
         if found is None or (found, q.value) in seen:
             continue
         row = (view.line_of(q.start), found)
-        if has_baseline and q.unit and row in row_first:
+        if cell is None and has_baseline and q.unit and row in row_first:
             # a table row "850 MW   610 MW" under a Baseline column: the second figure is the baseline
             first = out[row_first[row]]
             out[row_first[row]] = first.model_copy(update={"baseline": q.value * q.unit.factor / (
@@ -82,8 +88,59 @@ def kpis(view: SentenceView, metrics: dict[str, Metric]) -> list[Kpi]:
             continue
         seen.add((found, q.value))
         row_first.setdefault(row, len(out))
-        out.append(_kpi(view, q, found))
+        kpi = _kpi(view, q, found)
+        if cell is not None:
+            kpi = kpi.model_copy(update=_row_context(view, q, cell))
+        out.append(kpi)
     return out
+
+
+def _stated_unit(view: SentenceView, cell: Cell) -> Unit | None:
+    """The unit a table states once for a bare figure: in its row's label (more specific), else its column's header."""
+    assert view.table is not None
+    label = view.table.row(cell, "label")
+    for text in (label and unit_in_parentheses(label.text), cell.column.unit):
+        unit = view.reader.unit_named(text) if text else None
+        if unit is not None:
+            return unit
+    return None
+
+
+def _row_context(view: SentenceView, q: Quantity, cell: Cell) -> dict[str, float | int | None]:
+    """Baseline and target of a table row from its own Baseline and Target cells, not from the whole table."""
+    assert view.table is not None
+    base = view.table.row(cell, "baseline")
+    target = view.table.row(cell, "target")
+    line = view.text.split("\n")[cell.row]
+    line_base, line_target = years(line)
+    out: dict[str, float | int | None] = {"baseline_year": line_base, "target_year": line_target}
+    if base is not None:
+        figures = [b for b in view.reader.read(base.text, view.decimal_comma) if not b.is_year]
+        out["baseline_year"] = (year_in(base.text) or base.column.year) if figures else None
+        if figures:
+            unit = figures[0].unit or _stated_unit(view, base)
+            out["baseline"] = figures[0].value * (unit.factor / q.unit.factor if unit and q.unit else 1)
+    if target is not None:
+        out["target_year"] = year_in(target.text)
+    return out
+
+
+def _row_count(view: SentenceView, q: Quantity, cell: Cell, metrics: dict[str, Metric]) -> str | None:
+    """'Jobs created    1,350' under a value column: a bare head count named by its row's label."""
+    if q.percent or q.currency or q.is_year or q.value < 1 or q.value != int(q.value):
+        return None
+    assert view.table is not None
+    label = view.table.row(cell, "label")
+    if label is None:
+        return None
+    bounds = view.page_span(label)
+    for hit in within(view.hits("kpi_metric"), bounds):
+        metric = metrics.get(hit.id)
+        if metric is None or metric.dimension != "count" or not _topic_ok(view, metric):
+            continue
+        if " " in hit.text or within(view.hits("kpi_direction"), bounds):
+            return hit.id
+    return None
 
 
 def _physical(view: SentenceView, q: Quantity, metrics: dict[str, Metric]) -> str | None:

@@ -84,8 +84,9 @@ _GLOSS = re.compile(r"\s?(?:\([^()]*\)|[:\u2013\u2014-]\s?[A-Z][\w ,&'-]*?(?=[.;
 # "(a) Renewable energy: ...", "(ii) ...", "1) ...": an enumerated list item starts a new clause of proceeds
 _LIST_ITEM = re.compile(r"(?:^|(?<=[\n:;]))\s*\(?(?:[a-h]|i{1,3}|iv|vi{0,3}|\d{1,2})\)\s|;")
 # "the net proceeds of GBP 25 million", "an aggregate principal amount of EUR 300m": the issue's total, no item's
-_TOTAL_BEFORE = re.compile(r"(?i)\b(?:proceeds|issue|offering|principal\samount|aggregate(?:\samount)?|total(?:\samount)?"
-                           r"|totalling|totaling|in\saggregate)\s(?:of\s)?(?:approximately\s|about\s|up\sto\s|some\s)?$")
+_TOTAL_BEFORE = re.compile(r"(?i)\b(?:proceeds|issue|offering|principal\samount|aggregate(?:\samount)?"
+                           r"|total(?:\samount)?|totalling|totaling|in\saggregate)\s(?:of\s)?"
+                           r"(?:approximately\s|about\s|up\sto\s|some\s)?$")
 
 
 def _items(view: SentenceView) -> list[tuple[int, int]]:

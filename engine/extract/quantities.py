@@ -106,6 +106,11 @@ class QuantityReader:
             rf"(?P<per>\s?(?:/\s?(?:yr|year|annum|a)\b|(?i:per\s(?:year|annum))\b|p\.a\.))?"
         )
 
+    def unit_named(self, text: str) -> Unit | None:
+        """A unit by one of its spellings ('MWh', 'tonnes'), e.g. from a table header '(MWh)'."""
+        spelled = re.sub(r"\s+", " ", text.strip())
+        return self.units.get(spelled) or self.units.get(spelled.lower())
+
     def read(self, text: str, decimal_comma: bool = False) -> Iterator[Quantity]:
         for m in self.pattern.finditer(text):
             raw = m.group("num")
