@@ -68,7 +68,9 @@ def test_verdant_green_wbs_is_conditional_on_its_vague_and_contradicted_green_cl
     assert [(c.field, c.deal_value, c.document_value) for c in s.contradictions] == [
         ("allocation.energy_efficiency", "65 %", "60 %")]
     assert {"GBP-REVIEW", "GBP-FRAMEWORK", "RF-CONTRADICTION"} <= _rules(s.conditions)
-    assert "RF-CLAIM-UNSCREENED-SDG" in _fired(s)
+    assert {"RF-CLAIM-UNSCREENED-SDG", "RF-OVERCLAIM-SDG12"} <= _fired(s)
+    sdg12 = next(x for x in s.sdg_scores if x.sdg == 12)
+    assert sdg12.score < 0 and sdg12.band == "negative", "claiming SDG 12 with nothing behind it costs SDG 12"
     dscr = next(c for c in s.checks if c.metric == "dscr_min")
     assert dscr.status == "pass" and dscr.rule_id == "ELIG-DSCR-WBS"
 
