@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from engine.models.screening import Screening
@@ -14,7 +14,7 @@ EXAMPLES = sorted(p for p in (ROOT / "examples" / "deals").iterdir() if p.suffix
 AS_OF = date(2026, 6, 30)
 
 
-@lru_cache(maxsize=None)
+@cache
 def screened(path: Path, as_of: date = AS_OF) -> Screening:
     return screen_path(path, as_of=as_of)
 

@@ -12,7 +12,16 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from engine.models.base import (
-    Country, Currency, IsoDate, Money, NonEmptyStr, Percent, PositiveMoney, Slug, Strict, check,
+    Country,
+    Currency,
+    IsoDate,
+    Money,
+    NonEmptyStr,
+    Percent,
+    PositiveMoney,
+    Slug,
+    Strict,
+    check,
 )
 
 Sector = Literal[
@@ -294,8 +303,10 @@ class SDGClaim(Strict):
 
     @model_validator(mode="after")
     def _targets_of_goal(self) -> SDGClaim:
-        bad = [((("targets", i)), f"target {t!r} is not under SDG {self.sdg}")
-               for i, t in enumerate(self.targets) if t.split(".")[0] != str(self.sdg)]
+        bad: list[tuple[tuple[str | int, ...], str]] = [
+            (("targets", i), f"target {t!r} is not under SDG {self.sdg}")
+            for i, t in enumerate(self.targets) if t.split(".")[0] != str(self.sdg)
+        ]
         check(bad)
         return self
 
