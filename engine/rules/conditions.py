@@ -18,6 +18,8 @@ from engine.errors import Problem
 from engine.rules.vocabulary import COMPARE_OPS, FACT_TYPES, OPERATORS, ORDER_OPS, field_type, value_fits
 
 Loc = tuple[str | int, ...]
+GroupKind = Literal["all", "any", "none"]
+GROUP_KINDS: tuple[GroupKind, ...] = ("all", "any", "none")
 MAX_CONJUNCTIONS = 64  # a rule whose any/all nesting expands further is a sign it should be split
 
 
@@ -51,7 +53,7 @@ class Pattern:
 
 @dataclass(frozen=True)
 class Group:
-    kind: Literal["all", "any", "none"]
+    kind: GroupKind
     items: tuple[Node, ...]
     line: int | None
     loc: Loc = ()
@@ -84,7 +86,7 @@ class Parser:
         if not isinstance(data, dict):
             self._err(errors.WRONG_TYPE, "a condition is a mapping: a group (all/any/none) or a fact pattern", loc)
             return None
-        groups = [k for k in ("all", "any", "none") if k in data]
+        groups = [k for k in GROUP_KINDS if k in data]
         if groups:
             if len(data) != 1:
                 extra = sorted(str(k) for k in data if k not in groups[:1])

@@ -59,7 +59,7 @@ def _record(key: str) -> Callable[[Any], None]:
     return action
 
 
-class _Host(durable_engine.Host):
+class _Host(durable_engine.Host):  # type: ignore[misc]  # durable_rules ships no type stubs: Host is Any
     """A Host with no background threads; actions record which facts matched."""
 
     fail_actions: frozenset[str] = frozenset()  # tests inject failing actions to see errors surface

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict
 
-from engine.models.findings import Finding, ParamUse
+from engine.models.findings import CheckStatus, Effect, Finding, ParamUse, Reference
 from engine.rules.conditions import Conj
 from engine.rules.evaluator import Binding, names_of
 from engine.rules.loader import Rule
@@ -49,10 +49,24 @@ def _unique(bound: Sequence[tuple[Conj, Binding]]) -> list[tuple[Conj, Binding]]
     return [best[k] for k in sorted(best)]
 
 
+class _Common(TypedDict):
+    """The fields every finding of a rule shares (typed so ``Finding(**common, ...)`` is checked)."""
+
+    rule_id: str
+    ruleset: str
+    ruleset_version: str
+    ruleset_hash: str
+    title: str
+    effect: Effect
+    reference: Reference
+    params: list[ParamUse]
+    as_of: date
+
+
 def build(rule: Rule, bound: Sequence[tuple[Conj, Binding]], applies: Sequence[tuple[Conj, Binding]] | None,
           facts: Sequence[Mapping[str, Any]], params: list[ParamUse], as_of: date) -> list[Finding]:
     then = rule.then
-    base: dict[str, Any] = {
+    base: _Common = {
         "rule_id": rule.id, "ruleset": rule.ruleset.name, "ruleset_version": rule.ruleset.version,
         "ruleset_hash": rule.ruleset.hash, "title": rule.title, "effect": rule.effect,
         "reference": rule.reference, "params": params, "as_of": as_of,
@@ -61,15 +75,14 @@ def build(rule: Rule, bound: Sequence[tuple[Conj, Binding]], applies: Sequence[t
     out: list[Finding] = []
     if then.require is not None:
         req = then.require
-        extra = {"standard": req.standard, "component": req.component}
         if bound:
             idx = sorted({i for _, b in bound for i in b})
-            out.append(Finding(**base, **extra, status="met", message=req.message,
-                               facts=[dict(facts[i]) for i in idx]))
+            out.append(Finding(**base, standard=req.standard, component=req.component, status="met",
+                               message=req.message, facts=[dict(facts[i]) for i in idx]))
         elif applies is None or applies:
             idx = sorted({i for _, b in applies or () for i in b})
-            out.append(Finding(**base, **extra, status="missing", message=req.message,
-                               facts=[dict(facts[i]) for i in idx]))
+            out.append(Finding(**base, standard=req.standard, component=req.component, status="missing",
+                               message=req.message, facts=[dict(facts[i]) for i in idx]))
         return out
     for conj, binding in _unique(bound):
         names = names_of(conj, binding, facts)
@@ -86,6 +99,7 @@ def build(rule: Rule, bound: Sequence[tuple[Conj, Binding]], applies: Sequence[t
             value = float(names["metric"]["value"])
             pass_at = float(values[chk.pass_[1:]] if isinstance(chk.pass_, str) else chk.pass_)
             watch_at = float(values[chk.watch[1:]] if isinstance(chk.watch, str) else chk.watch)
+            status: CheckStatus
             if chk.direction == "higher_is_better":
                 status = "pass" if value >= pass_at else "watch" if value >= watch_at else "fail"
             else:

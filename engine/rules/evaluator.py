@@ -15,7 +15,7 @@ Semantics (durable_rules is compiled to give the same answers):
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -145,7 +145,7 @@ def node_holds(node: Node, facts: Sequence[Fact], names: Mapping[str, Fact] | No
     return not any(results)
 
 
-def resolve_node(node: Node, resolve_pattern: Any) -> Node:
+def resolve_node(node: Node, resolve_pattern: Callable[[Pattern], Pattern]) -> Node:
     if isinstance(node, Pattern):
-        return resolve_pattern(node)  # type: ignore[no-any-return]
+        return resolve_pattern(node)
     return Group(node.kind, tuple(resolve_node(i, resolve_pattern) for i in node.items), node.line, node.loc)

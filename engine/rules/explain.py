@@ -42,7 +42,7 @@ def _tree(node: Node, depth: int, facts: Sequence[Mapping[str, Any]] | None, lin
         lines.append(f"{pad}- {node.fact}{named}: {'; '.join(_test(t) for t in node.tests) or '(any)'}")
         return
     of_type = [f for f in facts if f.get("t") == node.fact]
-    matching = [f for f in of_type if ev.pattern_holds(_strip_joins(node), f)]
+    matching = [f for f in of_type if ev.pattern_holds(_strip_pattern_joins(node), f)]
     lines.append(f"{pad}- {node.fact}{named}: {len(matching)} of {len(of_type)} {node.fact} facts match")
     for test in node.tests:
         if isinstance(test.value, Ref) and test.value.kind == "join":
@@ -56,6 +56,10 @@ def _tree(node: Node, depth: int, facts: Sequence[Mapping[str, Any]] | None, lin
 def _strip_joins(node: Node) -> Node:
     if isinstance(node, Group):
         return Group(node.kind, tuple(_strip_joins(i) for i in node.items), node.line, node.loc)
+    return _strip_pattern_joins(node)
+
+
+def _strip_pattern_joins(node: Pattern) -> Pattern:
     keep = tuple(t for t in node.tests if not (isinstance(t.value, Ref) and t.value.kind == "join"))
     return Pattern(node.fact, node.alias, keep, node.line, node.loc)
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from engine import errors, yamlio
 from engine.errors import InputError, Problem
-from engine.models.findings import Reference
+from engine.models.findings import Effect, Reference
 from engine.rules import conditions as cond
 from engine.rules.schema import CatalogueFile, Effective, ReferenceSpec, RuleFile, RuleSpec, Target, Then
 
@@ -73,7 +73,7 @@ class Rule:
     description: str | None = None
 
     @property
-    def effect(self) -> str:
+    def effect(self) -> Effect:
         return self.then.effect
 
     def active(self, as_of: date) -> bool:

@@ -13,13 +13,14 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, model_validator
 
 from engine.models.base import IsoDate, NonEmptyStr, Strict, check
-from engine.models.findings import Direction, ReferenceKind, Severity, Strength
+from engine.models.findings import Direction, Effect, ReferenceKind, Severity, Strength
 from engine.rules.vocabulary import FACT_TYPES, OPERATORS
 
 RULE_ID = r"^[A-Z][A-Z0-9]*(-[A-Z0-9.]+)*$"
 NAME = r"^[a-z][a-z0-9-]*$"
 Scalar = bool | int | float | str
 Standard = Literal["icma_gbp", "icma_sbp", "icma_slbp", "icma_secured", "eu_gbs"]
+EFFECTS: tuple[Effect, ...] = ("contribute", "flag", "require", "check")  # the fields of Then, in order
 
 
 class Effective(Strict):
@@ -80,14 +81,14 @@ class Then(Strict):
 
     @model_validator(mode="after")
     def _one(self) -> Then:
-        given = [k for k in ("contribute", "flag", "require", "check") if getattr(self, k) is not None]
+        given = [k for k in EFFECTS if getattr(self, k) is not None]
         check([] if len(given) == 1 else [((), f"a rule has exactly one effect, got {len(given)}: "
                                            "contribute, flag, require or check")])
         return self
 
     @property
-    def effect(self) -> str:
-        return next(k for k in ("contribute", "flag", "require", "check") if getattr(self, k) is not None)
+    def effect(self) -> Effect:
+        return next(k for k in EFFECTS if getattr(self, k) is not None)
 
 
 class RuleSpec(Strict):

@@ -52,9 +52,8 @@ def _matches(expect: Expect, finding: Finding) -> bool:
 
 
 def _describe(expect: Expect) -> str:
-    fields = expect.model_dump(exclude_none=True)
-    rule = fields.pop("rule")
-    return rule + (f" with {', '.join(f'{k}={v!r}' for k, v in fields.items())}" if fields else "")
+    fields = expect.model_dump(exclude_none=True, exclude={"rule"})
+    return expect.rule + (f" with {', '.join(f'{k}={v!r}' for k, v in fields.items())}" if fields else "")
 
 
 def run_case(book: RuleBook, case: Case) -> Outcome:
