@@ -12,6 +12,10 @@ from typing import Literal
 from engine.models.base import IsoDate, Strict
 
 Scalar = bool | int | float | str
+RuleChangeKind = Literal["added", "removed", "changed", "activated", "deactivated"]
+ParamChangeKind = Literal["added", "removed", "changed"]
+CauseKind = Literal["rule_added", "rule_removed", "rule_changed", "rule_activated", "rule_deactivated",
+                    "parameter", "scoring", "unexplained"]
 
 
 class RuleChange(Strict):
@@ -20,7 +24,7 @@ class RuleChange(Strict):
     rule_id: str
     ruleset: str
     title: str
-    change: Literal["added", "removed", "changed", "activated", "deactivated"]
+    change: RuleChangeKind
     fields: list[str] = []  # for "changed": condition, effect, title, reference, effective
     detail: str | None = None
 
@@ -36,7 +40,7 @@ class ParamChange(Strict):
     ruleset: str
     name: str
     unit: str
-    change: Literal["added", "removed", "changed"]
+    change: ParamChangeKind
     old_in_force: DatedValue | None
     new_in_force: DatedValue | None
     history: list[str] = []  # e.g. "2026-01-01: 5 -> 10", "2027-01-01: added 12"
@@ -51,8 +55,7 @@ class Cause(Strict):
     """Why one rule's findings on one deal changed."""
 
     rule_id: str
-    kind: Literal["rule_added", "rule_removed", "rule_changed", "rule_activated", "rule_deactivated",
-                  "parameter", "scoring", "unexplained"]
+    kind: CauseKind
     detail: str
 
 

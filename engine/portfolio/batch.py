@@ -189,20 +189,21 @@ def _run(items: list[Item], rules: str | None, as_of: date, detail: Detail | Non
 def _assemble(items: list[Item], outcomes: list[Outcome]) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
     """Sort by deal id (then input order); a repeated deal id is an error on every later occurrence."""
     outcomes.sort(key=lambda o: o.index)
-    good = sorted((o for o in outcomes if o.row is not None), key=lambda o: (o.row["deal"], o.index))  # type: ignore[index]
+    good = sorted(((o.row, o) for o in outcomes if o.row is not None), key=lambda ro: (ro[0]["deal"], ro[1].index))
     error_rows: list[tuple[int, dict[str, Any]]] = [(o.index, e) for o in outcomes for e in o.errors]
-    rows, details, first = [], {}, {}
-    for outcome in good:
-        assert outcome.row is not None
-        deal = outcome.row["deal"]
+    rows: list[dict[str, Any]] = []
+    details: dict[str, Any] = {}
+    first: dict[str, str] = {}  # deal id -> source of its first occurrence
+    for row, outcome in good:
+        deal = row["deal"]
         if deal in first:
             item = items[outcome.index]
             error_rows.append((outcome.index, {"source": item.source, "line": item.line, "code": errors.DUPLICATE_ID,
                                                "reason": f"deal id {deal!r} is also used by {first[deal]}; "
                                                          "only the first is screened"}))
             continue
-        first[deal] = outcome.row["source"]
-        rows.append(outcome.row)
+        first[deal] = row["source"]
+        rows.append(row)
         details[deal] = outcome.detail
     error_rows.sort(key=lambda pair: pair[0])
     return results_table(rows), errors_table([e for _, e in error_rows]), details
@@ -216,7 +217,7 @@ def results_table(rows: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 def normalise(table: pd.DataFrame) -> pd.DataFrame:
-    """Column types by name (sdg_* and esg_score float, red_flags int, the rest text or None).
+    """Column types by name (sdg_* and esg_score float, red_flags int, the rest text with NaN for missing).
 
     Applied to the table built here and to every table read back from a file, so both compare equal.
     """
@@ -226,9 +227,8 @@ def normalise(table: pd.DataFrame) -> pd.DataFrame:
             out[column] = out[column].astype("float64")
         elif column == "red_flags":
             out[column] = out[column].astype("int64")
-        else:
-            values = out[column].astype("object")
-            out[column] = values.where(values.notna(), None)
+        else:  # pandas' text dtype: a missing cell is NaN, as in a file read back with pandas
+            out[column] = out[column].astype("str")
     return out.reset_index(drop=True)
 
 

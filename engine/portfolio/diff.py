@@ -16,23 +16,33 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.models.portfolio import (
     Cause,
+    CauseKind,
     DatedValue,
     DealChange,
     DiffSide,
     DiffSummary,
     ParamChange,
+    ParamChangeKind,
     RuleChange,
+    RuleChangeKind,
     RulesetDiff,
     SDGDelta,
 )
 from engine.portfolio.batch import Progress, run_batch
 from engine.portfolio.sources import list_items
 
+if TYPE_CHECKING:  # for annotations only; diff_rulesets imports engine.rules where it runs
+    from engine.rules.loader import Parameter
+
 EPS = 1e-6
+_RULE_CAUSE: dict[RuleChangeKind, CauseKind] = {
+    "added": "rule_added", "removed": "rule_removed", "changed": "rule_changed", "activated": "rule_activated",
+    "deactivated": "rule_deactivated",
+}
 
 
 @dataclass(frozen=True)
@@ -107,7 +117,7 @@ def rule_changes(old_book: Any, new_book: Any, old_as_of: date, new_as_of: date)
 
 
 def param_changes(old_book: Any, new_book: Any, old_as_of: date, new_as_of: date) -> list[ParamChange]:
-    def params(book: Any) -> dict[tuple[str, str], Any]:
+    def params(book: Any) -> dict[tuple[str, str], Parameter]:
         return {(rs.name, name): p for rs in book.rulesets for name, p in rs.parameters.items()}
 
     def users(book: Any) -> dict[tuple[str, str], list[str]]:
@@ -129,19 +139,21 @@ def param_changes(old_book: Any, new_book: Any, old_as_of: date, new_as_of: date
         history = _history(a, b)
         if a is not None and b is not None and not history and in_a == in_b:
             continue
-        change = "added" if a is None else "removed" if b is None else "changed"
-        unit = (b or a).unit
+        change: ParamChangeKind = "added" if a is None else "removed" if b is None else "changed"
+        either = b if b is not None else a
+        assert either is not None  # the key came from one of the two sides
+        unit = either.unit
         out.append(ParamChange(ruleset=key[0], name=key[1], unit=unit, change=change, old_in_force=in_a,
                                new_in_force=in_b, history=history, rules=sorted(used.get(key, []))))
     return out
 
 
-def _in_force(param: Any, as_of: date) -> DatedValue | None:
+def _in_force(param: Parameter | None, as_of: date) -> DatedValue | None:
     found = param.at(as_of) if param is not None else None
     return DatedValue(effective_from=found[0], value=found[1]) if found else None
 
 
-def _history(a: Any, b: Any) -> list[str]:
+def _history(a: Parameter | None, b: Parameter | None) -> list[str]:
     va = dict(a.values) if a is not None else {}
     vb = dict(b.values) if b is not None else {}
     out = []
@@ -174,7 +186,7 @@ def _deal_change(deal: str, a: Snapshot, b: Snapshot, rules: dict[str, RuleChang
             touched.append(rule_id)
     causes = [_cause(rule_id, a, b, rules, params) for rule_id in touched]
     if not causes:
-        kind = "scoring" if scoring_changed else "unexplained"
+        kind: CauseKind = "scoring" if scoring_changed else "unexplained"
         detail = ("the scoring configuration (rulesets/scoring/) changed" if scoring_changed else
                   "no finding changed; the move comes from inputs outside the rule files")
         causes = [Cause(rule_id="", kind=kind, detail=detail)]
@@ -188,7 +200,7 @@ def _cause(rule_id: str, a: Snapshot, b: Snapshot, rules: dict[str, RuleChange],
     change = rules.get(rule_id)
     if change is not None:
         detail = change.title + (f": {', '.join(change.fields)} changed" if change.fields else "")
-        return Cause(rule_id=rule_id, kind=f"rule_{change.change}", detail=detail)  # type: ignore[arg-type]
+        return Cause(rule_id=rule_id, kind=_RULE_CAUSE[change.change], detail=detail)
     used_a = {name: (value, since) for name, value, since in a.params.get(rule_id, ())}
     used_b = {name: (value, since) for name, value, since in b.params.get(rule_id, ())}
     moved = [f"${n} {used_a[n][0]!r} (from {used_a[n][1]}) -> {used_b[n][0]!r} (from {used_b[n][1]})"

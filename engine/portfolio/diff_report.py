@@ -12,15 +12,15 @@ from typing import Literal
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from engine.models.portfolio import RulesetDiff
+from engine.models.portfolio import DatedValue, RulesetDiff
 
 Format = Literal["md", "html", "json"]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
-def _dated(value: object) -> str:
-    return "(none)" if value is None else f"{value.value!r} from {value.effective_from}"  # type: ignore[attr-defined]
+def _dated(value: DatedValue | None) -> str:
+    return "(none)" if value is None else f"{value.value!r} from {value.effective_from}"
 
 
 def _cell(text: str) -> str:
