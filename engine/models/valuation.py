@@ -11,6 +11,8 @@ from typing import Literal
 
 from engine.models.base import Strict
 
+LimitedBy = Literal["legal", "licence", "economic", "none"]  # which limit ends an asset's earning life
+
 
 class AssetValue(Strict):
     id: str
@@ -18,7 +20,7 @@ class AssetValue(Strict):
     counted: bool  # false for expired or lapsed assets: they earn nothing
     legal_end: date | None
     life_end: date | None  # earliest of legal end, licence expiry, economic life end
-    limited_by: Literal["legal", "licence", "economic", "none"]
+    limited_by: LimitedBy
     remaining_life_years: float | None  # from as_of to life_end
     income_value: float  # pre-tax DCF of collections to life end (collateral basis), incl. terminal value
     terminal_value: float  # part of income_value after the forecast; only for assets with no life end

@@ -159,7 +159,7 @@ def _assets(deal: Deal, grid: Grid, as_of: date, income: np.ndarray, tv: np.ndar
         market = multiple * history[-1].amount * bool(grid.counted[i]) if multiple and history else None
         out.append(AssetValue(
             id=asset.id, kind=asset.kind, counted=bool(grid.counted[i]), legal_end=lf.legal_end, life_end=lf.end,
-            limited_by=lf.limited_by,  # type: ignore[arg-type]
+            limited_by=lf.limited_by,
             remaining_life_years=None if remaining is None else max(remaining, 0.0),
             income_value=float(income[i]), terminal_value=float(tv[i]),
             relief_from_royalty_value=float(income[i] * (1 - tax) * uplift), cost_value=cost, market_value=market,

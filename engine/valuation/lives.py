@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from engine.models import Deal, IPAsset
+from engine.models.valuation import LimitedBy
 
 TERM_YEARS_FROM_FILING = {"patent": 20, "design": 15, "utility_model": 10}
 COPYRIGHT_YEARS_AFTER_DEATH = {"CN": 50}
@@ -29,7 +30,7 @@ class Life:
 
     legal_end: date | None
     end: date | None
-    limited_by: str  # legal | licence | economic | none
+    limited_by: LimitedBy
 
 
 def add_years(day: date, years: int) -> date:
@@ -54,7 +55,7 @@ def legal_end(asset: IPAsset) -> date | None:
 
 def life(asset: IPAsset, deal: Deal) -> Life:
     """The earliest of legal end, licence expiry and economic life end."""
-    ends: list[tuple[date, str]] = []
+    ends: list[tuple[date, LimitedBy]] = []
     legal = legal_end(asset)
     if legal is not None:
         ends.append((legal, "legal"))
