@@ -9,20 +9,21 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import ParamSpec, TypeVar
 
 import click
 
 from engine.errors import InputError
 
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
-def report_input_errors(func: F) -> F:
+def report_input_errors(func: Callable[P, R]) -> Callable[P, R]:
     """Turn InputError into the CLI contract: problems on stderr, exit 2."""
 
     @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
         except InputError as exc:
@@ -30,7 +31,7 @@ def report_input_errors(func: F) -> F:
                 click.echo(str(problem), err=True)
             sys.exit(2)
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -8,7 +8,7 @@ same file is already stored, so running the demo twice does not double the histo
 from __future__ import annotations
 
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import click
@@ -29,7 +29,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "deals"
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--no-serve", is_flag=True, help="Write the reports and stop.")
-def demo(examples_dir: Path, out: Path, as_of: object, host: str, port: int, no_serve: bool) -> None:
+def demo(examples_dir: Path, out: Path, as_of: datetime | None, host: str, port: int, no_serve: bool) -> None:
     """Screen every example deal, write its reports, print a summary and serve the web app."""
     from engine.report import render  # heavy imports stay out of CLI start-up
     from engine.screen import screen_path
@@ -38,7 +38,7 @@ def demo(examples_dir: Path, out: Path, as_of: object, host: str, port: int, no_
     app = create_app({})
     store = app.extensions["ipsdg"].store
     stored = {row.summary.deal_filename: row.summary.id for row in store.latest_per_deal()}
-    day = as_of.date() if as_of is not None else date.today()  # type: ignore[attr-defined]
+    day = as_of.date() if as_of is not None else date.today()
     paths = sorted(p for p in examples_dir.iterdir() if p.suffix in (".yaml", ".yml", ".json"))
     click.echo(f"{'deal':40} {'verdict':12} {'grade':5} {'ESG':>5}  top SDGs")
     failed = 0

@@ -15,7 +15,7 @@ from engine.cli.rules import rules
 from engine.errors import InputError
 from engine.portfolio import list_items
 from engine.portfolio.diff import diff_rulesets
-from engine.portfolio.diff_report import render_diff
+from engine.portfolio.diff_report import Format, render_diff
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -33,7 +33,7 @@ _DATE = click.DateTime(formats=["%Y-%m-%d"])
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="write the report here instead of stdout")
 @report_input_errors
-def diff(old_dir: Path, new_dir: Path, portfolio: Path, fmt: str, as_of: datetime | None,
+def diff(old_dir: Path, new_dir: Path, portfolio: Path, fmt: Format, as_of: datetime | None,
          as_of_old: datetime | None, as_of_new: datetime | None, workers: int | None, output: Path | None) -> None:
     """Compare rules OLD_DIR and NEW_DIR (or one directory at --as-of-old/--as-of-new) on a portfolio."""
     base = as_of.date() if as_of else date.today()
@@ -48,7 +48,7 @@ def diff(old_dir: Path, new_dir: Path, portfolio: Path, fmt: str, as_of: datetim
                            show_eta=True, show_pos=True) as bar:
         result = diff_rulesets(old_dir, new_dir, portfolio, old_as_of=old_day, new_as_of=new_day,
                                workers=workers or os.cpu_count() or 1, progress=lambda n: bar.update(n))
-    text = render_diff(result, fmt)  # type: ignore[arg-type]
+    text = render_diff(result, fmt)
     if output is None:
         click.echo(text, nl=not text.endswith("\n"))
     else:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import click
 
 from engine.cli import main, report_input_errors
 from engine.output import write_atomic
+
+if TYPE_CHECKING:  # engine.report is imported where it is used, out of CLI start-up
+    from engine.report import Format
 
 
 @main.command()
@@ -20,15 +24,15 @@ from engine.output import write_atomic
 @click.option("--format", "fmt", type=click.Choice(["json", "html", "md"]), default="md", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Write here instead of stdout.")
 @report_input_errors
-def screen(deal: str, docs: tuple[str, ...], as_of: object, rulesets: str | None, fmt: str,
+def screen(deal: str, docs: tuple[str, ...], as_of: datetime | None, rulesets: str | None, fmt: Format,
            output: str | None) -> None:
     """Screen DEAL: SDG contribution, ICMA/EU GBS alignment, financial eligibility, verdict."""
     from engine.report import render  # heavy imports stay out of CLI start-up
     from engine.screen import screen_path
 
-    day = as_of.date() if as_of is not None else date.today()  # type: ignore[attr-defined]
+    day = as_of.date() if as_of is not None else date.today()
     result = screen_path(deal, list(docs) if docs else None, rulesets_dir=rulesets, as_of=day)
-    text = render(result, fmt)  # type: ignore[arg-type]
+    text = render(result, fmt)
     if output:
         write_atomic(output, text)
         click.echo(f"{result.deal_id}: {result.verdict}, grade {result.grade}, ESG {result.esg_score:g} -> {output}",
