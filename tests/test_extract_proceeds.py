@@ -63,3 +63,16 @@ def test_a_category_named_outside_the_goal_title_still_counts() -> None:
                 "(Clean Water and Sanitation), and 40 per cent. to sanitation networks in rural areas.").use_of_proceeds
     assert {(u.category, u.share_pct) for u in got} == {
         ("sustainable_water_and_wastewater_management", 60.0), ("affordable_basic_infrastructure", 40.0)}
+
+
+def test_a_company_name_is_not_a_category() -> None:
+    got = _read("USE OF PROCEEDS\n\nThe proceeds will be paid to the eight SMEs as SME financing.\n\n"
+                "  SME                                   Financing (CNY 10,000)\n"
+                "  Guangzhou Xinneng Energy Storage      2,960\n"
+                "  SunCo Solar Power Ltd                 2,580\n").use_of_proceeds
+    assert [u.category for u in got] == ["employment_generation"]
+
+
+def test_title_case_categories_after_a_determiner_still_count() -> None:
+    got = _read("The Renewable Energy and Green Buildings categories will receive 100% of the net proceeds.")
+    assert {u.category for u in got.use_of_proceeds} == {"renewable_energy", "green_buildings"}

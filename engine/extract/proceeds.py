@@ -89,6 +89,20 @@ _TOTAL_BEFORE = re.compile(r"(?i)\b(?:proceeds|issue|offering|principal\samount|
                            r"(?:approximately\s|about\s|up\sto\s|some\s)?$")
 
 
+_NOT_A_NAME = r"(?:The|A|An|Our|Its|This|These|Their|Each|All|Any|Such|Eligible)"
+_NAME_BEFORE = re.compile(rf"(?:\b(?!{_NOT_A_NAME}\b)[A-Z][\w&.-]* ){{2,}}$")  # "Guangzhou Xinneng " + "Energy Storage"
+_COMPANY_AFTER = re.compile(r"^,? (?:Ltd|Limited|plc|PLC|GmbH|Inc|Corp|Corporation|Co|AG|SA|S\.A\.|LLC|LLP|Group)\b")
+
+
+def _in_a_name(view: SentenceView, hit: Hit) -> bool:
+    """'Guangzhou Xinneng Energy Storage', 'SunCo Solar Power Ltd': a company's name, not a project category."""
+    if not all(w[0].isupper() for w in hit.text.split() if w[0].isalpha()):
+        return False
+    at, end = hit.start - view.sentence.start, hit.end - view.sentence.start
+    line_start = view.text.rfind("\n", 0, at) + 1
+    return bool(_NAME_BEFORE.search(view.text[line_start:at]) or _COMPANY_AFTER.match(view.text[end:end + 16]))
+
+
 def _items(view: SentenceView) -> list[tuple[int, int]]:
     """Page offsets of the list items of an enumerated sentence ('(a) ... (b) ...'); one span when not a list."""
     base = view.sentence.start
@@ -111,7 +125,7 @@ def use_of_proceeds(view: SentenceView, sdg_patterns: list[re.Pattern[str]] | No
     """
     categories = view.hits("icma_category") if view.has("proceeds") or view.after_proceeds else []
     measured = view.hits("kpi_metric")  # "Renewable energy generated  84,250": a KPI row names a metric, not proceeds
-    categories = [h for h in categories if not _names_a_goal(view, h, sdg_patterns or [])
+    categories = [h for h in categories if not _names_a_goal(view, h, sdg_patterns or []) and not _in_a_name(view, h)
                   and not any(m.start <= h.start and h.end <= m.end and m.end > h.end for m in measured)]
     if not categories and not view.has("refinancing"):
         return [], []
