@@ -47,7 +47,7 @@ def load_dev(directory: Path = DEV) -> list[Labelled]:
 
 
 def load_blind(directory: Path = DEV) -> list[Labelled]:
-    """Every blind passage: ``blind-<n>.jsonl`` (splits ``blind_a``, ``blind_b``) and ``blind2-<n>.jsonl`` (``blind_c``)."""
+    """Every blind passage: ``blind-<n>.jsonl`` (``blind_a``, ``blind_b``) and ``blind2-<n>.jsonl`` (``blind_c``)."""
     return _load(directory, "blind-*.jsonl") + _load(directory, "blind2-*.jsonl")
 
 

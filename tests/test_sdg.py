@@ -13,11 +13,13 @@ from engine.sdg.evaluation import evaluate
 
 # Just below what the tagger reaches on the full development set (benchmarks/sdg_accuracy.py prints it).
 F1_FLOORS = {4: 0.95, 7: 0.96, 8: 0.95, 9: 0.92, 12: 0.96, 13: 0.98}
-# blind_a: written before the lexicons were read, then used to tune them (one error per SDG of slack).
+# blind_a and blind_b: written before the lexicons were read, then used to tune them (blind_a in the first
+# round, blind_b in the second), so about one error per SDG of slack.
 BLIND_A_FLOORS = {4: 0.96, 7: 0.96, 8: 0.93, 9: 0.96, 12: 0.96, 13: 0.96}
-# blind_b: never used for tuning; a conservative floor only, so lexicon work cannot quietly fall far below
-# the last measured figures (0.90-0.97). Do not tune against it: it is the repository's independent check.
-BLIND_B_FLOOR = 0.85
+BLIND_B_FLOORS = {4: 0.96, 7: 0.96, 8: 0.93, 9: 0.96, 12: 0.96, 13: 0.96}
+# blind_c: never used for tuning; a conservative floor only, so lexicon work cannot quietly fall far below
+# the last measured figures (0.90-1.00). Do not tune against it: it is the repository's independent check.
+BLIND_C_FLOOR = 0.85
 
 
 @pytest.fixture(scope="module")
@@ -46,26 +48,28 @@ def test_f1_floor_on_dev_set(dev_scores, sdg: int):
     assert scores[sdg].f1 >= F1_FLOORS[sdg], f"SDG {sdg}: {scores[sdg]}"
 
 
-def test_blind_set_has_two_balanced_splits_per_sdg():
+def test_blind_set_has_balanced_splits_per_sdg():
     passages = load_blind()
     for sdg in F1_FLOORS:
         judged = [p for p in passages if p.judged_sdg == sdg]
-        for split in ("blind_a", "blind_b"):
+        for split, size in (("blind_a", 30), ("blind_b", 30), ("blind_c", 40)):
             chosen = [p for p in judged if p.split == split]
-            assert len(chosen) == 30 and sum(p.sdg == sdg for p in chosen) == 15, (sdg, split)
+            assert len(chosen) == size and sum(p.sdg == sdg for p in chosen) == size // 2, (sdg, split)
     assert len({p.text for p in passages} | {p.text for p in load_dev()}) == len(passages) + len(load_dev())
 
 
 @pytest.fixture(scope="module")
 def blind_scores(tagger: Tagger):
     passages = load_blind()
-    return {split: evaluate(tagger, [p for p in passages if p.split == split])[0] for split in ("blind_a", "blind_b")}
+    return {split: evaluate(tagger, [p for p in passages if p.split == split])[0]
+            for split in ("blind_a", "blind_b", "blind_c")}
 
 
 @pytest.mark.parametrize("sdg", sorted(BLIND_A_FLOORS))
 def test_f1_floor_on_blind_sets(blind_scores, sdg: int):
     assert blind_scores["blind_a"][sdg].f1 >= BLIND_A_FLOORS[sdg], f"SDG {sdg}: {blind_scores['blind_a'][sdg]}"
-    assert blind_scores["blind_b"][sdg].f1 >= BLIND_B_FLOOR, f"SDG {sdg}: {blind_scores['blind_b'][sdg]}"
+    assert blind_scores["blind_b"][sdg].f1 >= BLIND_B_FLOORS[sdg], f"SDG {sdg}: {blind_scores['blind_b'][sdg]}"
+    assert blind_scores["blind_c"][sdg].f1 >= BLIND_C_FLOOR, f"SDG {sdg}: {blind_scores['blind_c'][sdg]}"
 
 
 def test_every_tag_is_explained(tagger: Tagger):
