@@ -76,3 +76,9 @@ def test_a_company_name_is_not_a_category() -> None:
 def test_title_case_categories_after_a_determiner_still_count() -> None:
     got = _read("The Renewable Energy and Green Buildings categories will receive 100% of the net proceeds.")
     assert {u.category for u in got.use_of_proceeds} == {"renewable_energy", "green_buildings"}
+
+
+def test_unallocated_money_is_no_items_amount() -> None:
+    got = _read("Proceeds allocated: renewable energy EUR 60 million; energy efficiency EUR 40 million; "
+                "unallocated EUR 5 million held in cash.").use_of_proceeds
+    assert {(u.category, u.amount) for u in got} == {("renewable_energy", 60e6), ("energy_efficiency", 40e6)}

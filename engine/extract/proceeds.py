@@ -82,11 +82,12 @@ def _names_a_goal(view: SentenceView, hit: Hit, sdg_patterns: list[re.Pattern[st
 
 _GLOSS = re.compile(r"\s?(?:\([^()]*\)|[:\u2013\u2014-]\s?[A-Z][\w ,&'-]*?(?=[.;]|\s(?:and|or)\s|$))")
 # "(a) Renewable energy: ...", "(ii) ...", "1) ...": an enumerated list item starts a new clause of proceeds
-_LIST_ITEM = re.compile(r"(?:^|(?<=[\n:;]))\s*\(?(?:[a-h]|i{1,3}|iv|vi{0,3}|\d{1,2})\)\s|;")
-# "the net proceeds of GBP 25 million", "an aggregate principal amount of EUR 300m": the issue's total, no item's
-_TOTAL_BEFORE = re.compile(r"(?i)\b(?:proceeds|issue|offering|principal\samount|aggregate(?:\samount)?"
-                           r"|total(?:\samount)?|totalling|totaling|in\saggregate)\s(?:of\s)?"
-                           r"(?:approximately\s|about\s|up\sto\s|some\s)?$")
+_LIST_ITEM = re.compile(r"(?:^|(?<=[\n:;]))\s*\(?(?:[a-h]|i{1,3}|iv|vi{0,3}|\d{1,2})\)\s")
+# "the net proceeds of GBP 25 million", "an aggregate principal amount of EUR 300m": the issue's total, and
+# "unallocated proceeds of EUR 6.6 million": money not (yet) allocated; neither is an item's amount
+_NOT_AN_ITEM_BEFORE = re.compile(r"(?i)\b(?:proceeds|issue|offering|principal\samount|aggregate(?:\samount)?"
+                                 r"|total(?:\samount)?|totalling|totaling|in\saggregate|unallocated)\s(?:of\s)?"
+                                 r"(?:approximately\s|about\s|up\sto\s|some\s)?$")
 
 
 _NOT_A_NAME = r"(?:The|A|An|Our|Its|This|These|Their|Each|All|Any|Such|Eligible)"
@@ -111,9 +112,9 @@ def _items(view: SentenceView) -> list[tuple[int, int]]:
     return [(base + a, base + b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
 
 
-def _is_total(view: SentenceView, start: int) -> bool:
+def _not_an_items_amount(view: SentenceView, start: int) -> bool:
     before = view.text[max(0, start - view.sentence.start - 60):start - view.sentence.start]
-    return bool(_TOTAL_BEFORE.search(before))
+    return bool(_NOT_AN_ITEM_BEFORE.search(before))
 
 
 def use_of_proceeds(view: SentenceView, sdg_patterns: list[re.Pattern[str]] | None = None,
@@ -138,14 +139,14 @@ def use_of_proceeds(view: SentenceView, sdg_patterns: list[re.Pattern[str]] | No
     labelled = {c: r for c in categories for r in refis if 0 <= r.start - c.end <= 3}
     free_refis = [r for r in refis if r not in labelled.values()]
     sized: dict[Hit, list[tuple[int, float, str | None, bool]]] = {}
-    sizes = [q for q in view.quantities if q.percent or q.currency and not _is_total(view, q.start)]
+    sizes = [q for q in view.quantities if q.percent or q.currency and not _not_an_items_amount(view, q.start)]
     shares_first = bool(sizes and categories and sizes[0].start < categories[0].start)
     refinancing_share: float | None = None
     spans = _items(view)
     money_kpis = [h for h in view.hits("kpi_metric") if h.id in money_metrics]
     for q in view.quantities:
         is_share = q.percent and 0 < q.value <= 100
-        is_amount = q.currency is not None and q.value > 0 and not _is_total(view, q.start) and not any(
+        is_amount = q.currency is not None and q.value > 0 and not _not_an_items_amount(view, q.start) and not any(
             view.line_of(h.start) == view.line_of(q.start) or gap(q.start, q.end, h.start, h.end) <= WINDOW // 2
             for h in money_kpis)
         if not (is_share or is_amount):
