@@ -82,3 +82,10 @@ def test_unallocated_money_is_no_items_amount() -> None:
     got = _read("Proceeds allocated: renewable energy EUR 60 million; energy efficiency EUR 40 million; "
                 "unallocated EUR 5 million held in cash.").use_of_proceeds
     assert {(u.category, u.amount) for u in got} == {("renewable_energy", 60e6), ("energy_efficiency", 40e6)}
+
+
+def test_a_money_kpi_elsewhere_in_the_sentence_leaves_allocations_alone() -> None:
+    got = _read("EUR 50 million of the net proceeds will be allocated to renewable energy, while the licensees' "
+                "own R&D expenditure reached EUR 4 million in 2025.")
+    assert [(u.category, u.amount) for u in got.use_of_proceeds] == [("renewable_energy", 50e6)]
+    assert [(k.metric, k.value) for k in got.kpis] == [("rd_expenditure", 4e6)]

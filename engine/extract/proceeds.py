@@ -117,6 +117,12 @@ def _not_an_items_amount(view: SentenceView, start: int) -> bool:
     return bool(_NOT_AN_ITEM_BEFORE.search(before))
 
 
+def _same_row(view: SentenceView, a: int, b: int) -> bool:
+    """Both offsets in one row of a table (not merely on one line of prose)."""
+    cell_a, cell_b = view.cell_at(a), view.cell_at(b)
+    return cell_a is not None and cell_b is not None and cell_a.row == cell_b.row
+
+
 def use_of_proceeds(view: SentenceView, sdg_patterns: list[re.Pattern[str]] | None = None,
                     money_metrics: frozenset[str] = frozenset()) -> tuple[list[UseOfProceeds], list[Refinancing]]:
     """Categories with their share or amount.
@@ -147,8 +153,7 @@ def use_of_proceeds(view: SentenceView, sdg_patterns: list[re.Pattern[str]] | No
     for q in view.quantities:
         is_share = q.percent and 0 < q.value <= 100
         is_amount = q.currency is not None and q.value > 0 and not _not_an_items_amount(view, q.start) and not any(
-            view.line_of(h.start) == view.line_of(q.start) or gap(q.start, q.end, h.start, h.end) <= WINDOW // 2
-            for h in money_kpis)
+            _same_row(view, h.start, q.start) or gap(q.start, q.end, h.start, h.end) <= WINDOW // 2 for h in money_kpis)
         if not (is_share or is_amount):
             continue
         if any(gap(q.start, q.end, n.start, n.end) <= 30 for n in negatives):
