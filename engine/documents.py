@@ -165,8 +165,8 @@ def _column_gaps(textpage: Any, text: str) -> str:
 
     KPI and allocation tables are read by column (engine.extract.tables), so "850 MW      610 MW"
     must keep its run of spaces. Char boxes cost ~1 us each, so a line is measured in full only
-    when a space next to a figure in it is wide (a table row); then the lines above it are measured
-    while they are tabular too (the header). ``text`` indexes pdfium's chars 1:1.
+    when a space next to a figure in it is wide (a table row); then the lines above and below it are
+    measured while they are tabular too (the header, other rows). ``text`` indexes pdfium's chars 1:1.
     """
     import pypdfium2.raw as raw
 
@@ -203,11 +203,14 @@ def _column_gaps(textpage: Any, text: str) -> str:
         if n in found or not _DIGIT.search(line):
             continue
         gaps = measured(n, True)
-        up = n
-        while gaps:
-            found[up] = gaps
-            up -= 1
-            gaps = measured(up, False) if up >= 0 and up not in found else None
+        if not gaps:
+            continue
+        found[n] = gaps
+        for step in (-1, 1):  # the header above, and rows below whose wide gaps are not next to a figure
+            k = n + step
+            while 0 <= k < len(lines) and k not in found and (more := measured(k, False)):
+                found[k] = more
+                k += step
     for n, gaps in found.items():
         line, pieces, last = lines[n], [], 0
         for at, k in gaps:

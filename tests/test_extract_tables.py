@@ -91,3 +91,10 @@ def test_a_pdf_table_keeps_its_columns(tmp_path: Path) -> None:
     got = {k.metric: k for k in extract(doc).kpis}
     assert (got["students_trained"].baseline_year, got["students_trained"].target_year) == (2024, 2030)
     assert got["scholarships"].target_year == 2029
+
+
+def test_a_row_that_lost_its_columns_is_read_as_prose() -> None:
+    got = _kpis("SOCIAL IMPACT\n\n  Indicator                Value         Period\n"
+                "  SMEs financed            8 SMEs        2025\n"
+                "  R&D expenditure of the financed SMEs CNY 96 million annual, 2026\n")
+    assert {(k.metric, k.value) for k in got.values()} == {("smes_financed", 8), ("rd_expenditure", 96e6)}

@@ -82,7 +82,8 @@ class Table:
             elif columns is None and _is_header(cells):
                 columns = [_column(i, s, t) for i, (s, _, t) in enumerate(cells)]
             elif columns is not None and (len(cells) >= 2 or line.startswith(" ")):
-                for start, end, cell_text in cells:
+                # a one-cell line is a wrapped label ("(cumulative)") or a row whose columns were lost: read as prose
+                for start, end, cell_text in cells if len(cells) >= 2 else []:
                     self.cells.append(Cell(_owner(columns, start, end), offset + start, offset + end, cell_text, index))
             else:
                 columns = None
