@@ -35,7 +35,9 @@ def test_example_disclosures_found_on_their_pages(expected_path: Path, suffix: s
     for item in want.get("use_of_proceeds", []):
         assert any(u.category == item["category"] and u.evidence.page == item["page"]
                    and (item.get("share_pct") is None or u.share_pct == pytest.approx(item["share_pct"]))
+                   and (item.get("amount") is None or u.amount == pytest.approx(item["amount"]))
                    for u in got.use_of_proceeds), item
+    assert len(got.use_of_proceeds) == len(want.get("use_of_proceeds", [])), got.use_of_proceeds
     if not want.get("use_of_proceeds"):
         assert not [u for u in got.use_of_proceeds if u.share_pct or u.amount], got.use_of_proceeds
     catalogue = set(default_extractor().metrics)
@@ -51,8 +53,10 @@ def test_example_disclosures_found_on_their_pages(expected_path: Path, suffix: s
     assert len(got.external_reviews) == len(want.get("external_reviews", []))
     for item in want.get("reporting", []):
         assert any(r.kind == item["kind"] and r.evidence.page == item["page"] for r in got.reporting), item
+    assert len(got.reporting) == len(want.get("reporting", [])), got.reporting
     for item in want.get("sdg_references", []):
         assert any(s.sdg == item["sdg"] and s.evidence.page == item["page"] for s in got.sdg_references), item
+    assert {s.sdg for s in got.sdg_references} == {item["sdg"] for item in want.get("sdg_references", [])}
 
 
 @pytest.mark.parametrize("expected_path", EXPECTED, ids=lambda p: p.stem)

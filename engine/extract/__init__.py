@@ -115,6 +115,9 @@ def _deduplicated(found: dict[str, list[Any]]) -> dict[str, list[Any]]:
                 seen.add(key(item))
                 unique.append(item)
         out[field] = unique
+    # "will report the following indicators" adds nothing to "an impact report annually": keep the one with a frequency
+    timed = {r.kind for r in out["reporting"] if r.frequency is not None}
+    out["reporting"] = [r for r in out["reporting"] if r.frequency is not None or r.kind not in timed]
     sized = {u.category for u in found["use_of_proceeds"] if u.share_pct is not None or u.amount is not None}
     named: set[str] = set()
     kept: list[Any] = []
