@@ -51,7 +51,7 @@ class Loaded:
 
 
 def _scalar(node: ScalarNode) -> Any:
-    tag, value = node.tag, node.value
+    tag, value = node.tag or "", node.value  # an unresolved tag falls through to "unsupported YAML tag"
     if tag.endswith(":str"):
         return value
     if tag.endswith(":null"):
@@ -110,7 +110,7 @@ def _build(node: Node, loc: Loc, lines: dict[Loc, int], problems: list[Problem],
                                         path, key_line, loc))
                 continue
             try:
-                key = key_node.value if key_node.tag.endswith(":str") else _scalar(key_node)
+                key = key_node.value if (key_node.tag or "").endswith(":str") else _scalar(key_node)
             except ValueError as exc:  # e.g. a dated parameter value under 2021-13-01
                 code = errors.BAD_DATE if isinstance(exc, _BadDate) else errors.INVALID_VALUE
                 problems.append(Problem(code, str(exc), path, key_line, loc))
