@@ -145,6 +145,9 @@ def test_rule_browser_shows_rules_parameters_tests_and_where_they_fired(app, cli
     assert rule.id in page and str(escape(rule.reference.title)) in page
     detail = client.get(f"/rules/{info.name}/{rule.id}").get_data(as_text=True)
     assert f"/screenings/{screened[0]}" in detail or f"/screenings/{screened[1]}" in detail
+    fired_table = detail.split('id="fired"', 1)[1]
+    for sid in screened:
+        assert fired_table.count(f'/screenings/{sid}"') <= 1, "one row per screening, however many findings"
     tests = rule_tests(book.root)
     tested = next(r for r in book.rules if r.id in tests)
     case = tests[tested.id][0]

@@ -115,6 +115,9 @@ def rule(name: str, rule_id: str) -> str:
     found = next((r for r in book.rules if r.id == rule_id and r.ruleset.name == name), None)
     if found is None:
         abort(404, description=f"There is no rule {rule_id!r} in rule set {name!r}.")
-    fired = services().store.findings_of_rule(rule_id)
+    fired: dict[int, tuple[Any, list[Any]]] = {}  # one row per screening, however many findings it has
+    for finding, summary in services().store.findings_of_rule(rule_id):
+        fired.setdefault(summary.id, (summary, []))[1].append(finding)
     return render("rules/rule.html.j2", rule=found, info=found.ruleset, counts=counts,
-                  tests=rule_tests(book.root).get(rule_id, []), fired=fired, condition_lines=condition_lines)
+                  tests=rule_tests(book.root).get(rule_id, []), fired=list(fired.values()),
+                  condition_lines=condition_lines)
