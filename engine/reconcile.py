@@ -41,7 +41,7 @@ def document_facts(extractions: Sequence[Extraction], found: Sequence[Contradict
         for k in x.kpis:
             add({"t": "kpi", "metric": k.metric, "value": k.value, "unit": k.unit,
                  "normalized_value": k.normalized_value, "normalized_unit": k.normalized_unit,
-                 "period": k.period, "has_baseline": k.baseline_year is not None,
+                 "period": k.period, "has_baseline": k.baseline is not None or k.baseline_year is not None,
                  "has_target": k.target_year is not None, "hedged": k.hedged, "evidence": _ref(x, k.evidence)})
             add({"t": "disclosure", "kind": "kpi", "metric": k.metric, "hedged": k.hedged,
                  "evidence": _ref(x, k.evidence)})
