@@ -40,14 +40,19 @@ def _tagger() -> Tagger:
 
 
 def screen(deal: Deal, documents: Sequence[Document] = (), *, rulebook: RuleBook | None = None,
-           as_of: date | None = None, scoring: ScoringConfig | None = None) -> Screening:
-    """Screen one deal against every rule set as of a date."""
+           as_of: date | None = None, scoring: ScoringConfig | None = None,
+           stress_grid: bool = True) -> Screening:
+    """Screen one deal against every rule set as of a date.
+
+    ``stress_grid=False`` skips the valuation's 36-scenario stress table, which reports show
+    and batch result rows do not use; nothing else in the screening changes.
+    """
     rulebook = rulebook or load_rulebook()
     scoring = scoring or load_scoring(rulebook.root / "scoring" / "scoring.yaml")
     as_of = as_of or date.today()
     extractions: list[Extraction] = [_extractor().extract(d) for d in documents]
     topical: list[TopicalPassage] = [p for d in documents for p in topical_passages(d, _tagger())]
-    valuation = value_deal(deal, as_of)
+    valuation = value_deal(deal, as_of, stress_grid=stress_grid)
     found = contradictions(deal, extractions, scoring.reconcile, _extractor())
     facts = normalize_kpi_facts(deal_facts(deal, as_of, value_shares={a.id: a.value_share_pct
                                                                       for a in valuation.assets}), _extractor())

@@ -122,3 +122,15 @@ def test_cli_screen_bad_deal_is_one_line_per_problem_and_exit_2(tmp_path: Path) 
     assert run.returncode == 2 and "Traceback" not in run.stderr
     assert f"{bad}:3: foo: unknown key 'foo'" in run.stderr
     assert not out.exists()
+
+
+def test_skipping_the_stress_grid_changes_nothing_else() -> None:
+    """Batch runs skip the 36-scenario stress table; verdict, scores, checks and metrics must not move."""
+    full = screened(SOLARIS)
+    lean = screen(full.deal, [], as_of=AS_OF, stress_grid=False)
+    with_docs_removed = screen(full.deal, [], as_of=AS_OF)
+    assert lean.valuation is not None and with_docs_removed.valuation is not None
+    assert lean.valuation.stress == [] and with_docs_removed.valuation.stress
+    assert lean.valuation.metrics == with_docs_removed.valuation.metrics
+    strip = {"valuation"}
+    assert lean.model_dump(exclude=strip) == with_docs_removed.model_dump(exclude=strip)

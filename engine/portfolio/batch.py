@@ -94,7 +94,7 @@ def _screen_one(index: int, item: Item) -> Outcome:
                                      hint=p.hint) for p in exc.problems]
         errors.raise_if(problems)
         screening = screen(deal, documents, rulebook=_STATE["rulebook"], as_of=_STATE["as_of"],
-                           scoring=_STATE["scoring"])
+                           scoring=_STATE["scoring"], stress_grid=False)  # result rows do not use it
     except InputError as exc:
         return Outcome(index, errors=[_error_row(p) for p in exc.problems])
     except Exception as exc:  # a bug on one deal must not sink the book; the reason says where it happened

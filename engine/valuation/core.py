@@ -32,7 +32,7 @@ from engine.valuation.lives import add_years
 from engine.valuation.metrics import METRIC_UNITS, Inputs, compute
 
 
-def value_deal(deal: Deal, as_of: date) -> Valuation:
+def value_deal(deal: Deal, as_of: date, *, stress_grid: bool = True) -> Valuation:
     """Value the deal's IP pool at ``as_of`` and measure how well it covers the notes (see module doc).
 
     A deal whose notes have all matured by ``as_of`` has no debt left to cover; it is valued as at
@@ -78,7 +78,7 @@ def value_deal(deal: Deal, as_of: date) -> Valuation:
         cash=debt_cash[remaining], service=sched.service[remaining]))
     years = _debt_years(grid, sched, issue, remaining, debt_cash, drawn, enhanced, alone)
     breach = next((y.year for y in years if y.dscr is not None and y.dscr < 1.0 - 1e-9), None)
-    rows = stress.grid(stress.Inputs(
+    rows = [] if not stress_grid else stress.grid(stress.Inputs(
         pool_after=future.sum(axis=0), pool=pool, as_of_month=start, periods=periods, issue_month=issue,
         remaining_years=remaining, service=sched.service, support=available, outstanding=outstanding, rate=rate,
         convention=convention, **tv_inputs))
