@@ -77,6 +77,9 @@ class Finding(Strict):
     watch_threshold: float | None = None
     as_of: date | None = Field(default=None, description="the date parameters were resolved at")
 
-    def sort_key(self) -> tuple[str, str, str]:
-        """Deterministic order: by rule id, then by the matched facts."""
-        return (self.rule_id, self.ruleset, repr([sorted(f.items(), key=lambda kv: kv[0]) for f in self.facts]))
+    def sort_key(self) -> tuple[str, str, tuple[str, ...], str]:
+        """Deterministic order: by rule id, then by the matched facts' ids (unique per screening);
+        facts without ids (hand-written rule tests) fall back to their full content."""
+        ids = tuple(str(f.get("id", "")) for f in self.facts)
+        tail = "" if all(ids) else repr([sorted(f.items(), key=lambda kv: kv[0]) for f in self.facts])
+        return (self.rule_id, self.ruleset, ids, tail)
