@@ -86,3 +86,18 @@ def test_cli_rejects_an_unknown_output_type_before_screening(tmp_path):
     result = CliRunner().invoke(main, ["batch", str(MIXED), "-o", str(tmp_path / "r.json")])
     assert result.exit_code == 2
     assert "unsupported_file" in result.output and ".parquet" in result.output
+
+
+def test_an_error_raised_while_screening_names_the_deal_file(tmp_path):
+    """A valid file whose royalties stop before as_of fails in valuation; the errors file must say which file."""
+    import re
+
+    source = (ROOT / "examples" / "deals" / "solaris-green-patent-abs.yaml").read_text(encoding="utf-8")
+    source = re.sub(r"documents:\n(  - .*\n)+", "", source)  # deal data only
+    dried = tmp_path / "dried-up.yaml"
+    dried.write_text(re.sub(r"years: \d+\}", "years: 1}", source), encoding="utf-8")  # royalties stop after 2026
+    (tmp_path / "fine.yaml").write_text(source.replace("solaris-green-patent-abs-2026", "solaris-copy"),
+                                        encoding="utf-8")
+    result = run_batch(tmp_path, as_of=date(2027, 6, 30), workers=1)
+    assert list(result.table["deal"]) == ["solaris-copy"]
+    assert list(result.errors["source"]) == [str(dried)] and list(result.errors["code"]) == ["empty_pool"]

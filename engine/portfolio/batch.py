@@ -9,6 +9,7 @@ so the table does not depend on the worker count or on completion order.
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import time
 import traceback
@@ -95,8 +96,10 @@ def _screen_one(index: int, item: Item) -> Outcome:
         errors.raise_if(problems)
         screening = screen(deal, documents, rulebook=_STATE["rulebook"], as_of=_STATE["as_of"],
                            scoring=_STATE["scoring"], stress_grid=False)  # result rows do not use it
-    except InputError as exc:
-        return Outcome(index, errors=[_error_row(p) for p in exc.problems])
+    except InputError as exc:  # problems raised while screening (not loading) name no file: name the deal's
+        located = [p if p.path != "<input>" else dataclasses.replace(p, path=item.source, line=item.line)
+                   for p in exc.problems]
+        return Outcome(index, errors=[_error_row(p) for p in located])
     except Exception as exc:  # a bug on one deal must not sink the book; the reason says where it happened
         where = traceback.extract_tb(exc.__traceback__)[-1]
         reason = f"screening failed: {type(exc).__name__}: {exc} (at {Path(where.filename).name}:{where.lineno})"
