@@ -63,12 +63,6 @@ class _Common(TypedDict):
     as_of: date
 
 
-def _finding(**fields: Any) -> Finding:
-    """A finding from already-validated parts: the rule was validated when loaded and the facts by
-    ``check_facts``, so construct without re-validating (146 validations per deal were a fifth of screening)."""
-    return Finding.model_construct(**fields)
-
-
 def build(rule: Rule, bound: Sequence[tuple[Conj, Binding]], applies: Sequence[tuple[Conj, Binding]] | None,
           facts: Sequence[Mapping[str, Any]], params: list[ParamUse], as_of: date) -> list[Finding]:
     then = rule.then
@@ -83,11 +77,11 @@ def build(rule: Rule, bound: Sequence[tuple[Conj, Binding]], applies: Sequence[t
         req = then.require
         if bound:
             idx = sorted({i for _, b in bound for i in b})
-            out.append(_finding(**base, standard=req.standard, component=req.component, status="met",
+            out.append(Finding(**base, standard=req.standard, component=req.component, status="met",
                                message=req.message, facts=[dict(facts[i]) for i in idx]))
         elif applies is None or applies:
             idx = sorted({i for _, b in applies or () for i in b})
-            out.append(_finding(**base, standard=req.standard, component=req.component, status="missing",
+            out.append(Finding(**base, standard=req.standard, component=req.component, status="missing",
                                message=req.message, facts=[dict(facts[i]) for i in idx]))
         return out
     for conj, binding in _unique(bound):
@@ -95,10 +89,10 @@ def build(rule: Rule, bound: Sequence[tuple[Conj, Binding]], applies: Sequence[t
         matched = [dict(facts[i]) for i in binding]
         if then.contribute is not None:
             c = then.contribute
-            out.append(_finding(**base, sdg=c.sdg, target=c.target, strength=c.strength, weight=c.weight,
+            out.append(Finding(**base, sdg=c.sdg, target=c.target, strength=c.strength, weight=c.weight,
                                facts=matched))
         elif then.flag is not None:
-            out.append(_finding(**base, severity=then.flag.severity, message=fill(then.flag.message, names),
+            out.append(Finding(**base, severity=then.flag.severity, message=fill(then.flag.message, names),
                                facts=matched))
         elif then.check is not None:
             chk = then.check
@@ -110,7 +104,7 @@ def build(rule: Rule, bound: Sequence[tuple[Conj, Binding]], applies: Sequence[t
                 status = "pass" if value >= pass_at else "watch" if value >= watch_at else "fail"
             else:
                 status = "pass" if value <= pass_at else "watch" if value <= watch_at else "fail"
-            out.append(_finding(**base, metric=chk.metric, value=value, direction=chk.direction,
+            out.append(Finding(**base, metric=chk.metric, value=value, direction=chk.direction,
                                pass_threshold=pass_at, watch_threshold=watch_at, status=status,
                                message=fill(chk.message, names), facts=matched))
     return out
