@@ -33,19 +33,10 @@ from pydantic import Field, model_validator
 
 from engine import errors, yamlio
 from engine.errors import InputError, Problem
-from engine.models.base import NonEmptyStr, Strict, check
+from engine.models.base import NonEmptyStr, ReferenceSpec, Strict, check
 
 Name = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=80)]
 AttrValue = str | int | float | bool
-
-
-class LexiconReference(Strict):
-    title: NonEmptyStr
-    publisher: str | None = None
-    edition: str | None = None
-    url: str | None = None
-    kind: str = "standard"
-    note: str | None = None
 
 
 class TermGroup(Strict):
@@ -88,7 +79,7 @@ class Lexicon(Strict):
     title: NonEmptyStr
     version: NonEmptyStr
     description: str | None = None
-    references: dict[str, LexiconReference] = {}
+    references: dict[str, ReferenceSpec] = {}
     groups: list[TermGroup] = Field(min_length=1)
 
     @model_validator(mode="after")

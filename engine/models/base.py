@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -51,3 +51,20 @@ PositiveMoney = Annotated[float, Field(gt=0)]
 Country = Annotated[str, Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2, or EP/WO for regional filings")]
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code")]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=80)]
+
+
+ReferenceKind = Literal["standard", "research", "data", "proposal"]
+
+
+class ReferenceSpec(Strict):
+    """Where a rule, parameter, lexicon term or weight comes from; ``proposal`` marks our own numbers.
+
+    The one shape used by rule files, lexicons and the scoring configuration.
+    """
+
+    title: NonEmptyStr
+    publisher: str | None = None
+    edition: str | None = None
+    url: str | None = None
+    kind: ReferenceKind = "standard"
+    note: str | None = None

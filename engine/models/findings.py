@@ -12,9 +12,8 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from engine.models.base import IsoDate, Strict
+from engine.models.base import IsoDate, ReferenceSpec, Strict
 
-ReferenceKind = Literal["standard", "research", "data", "proposal"]
 Effect = Literal["contribute", "flag", "require", "check"]
 Strength = Literal["direct", "indirect"]
 Severity = Literal["info", "warning", "red_flag", "blocker"]
@@ -23,16 +22,10 @@ CheckStatus = Literal["pass", "watch", "fail"]
 Direction = Literal["higher_is_better", "lower_is_better"]
 
 
-class Reference(Strict):
-    """A source a rule or a number comes from; ``proposal`` marks our own numbers."""
+class Reference(ReferenceSpec):
+    """A reference as a finding carries it: the rule file's reference plus its key."""
 
     id: str
-    title: str
-    publisher: str | None = None
-    edition: str | None = None
-    url: str | None = None
-    kind: ReferenceKind = "standard"
-    note: str | None = None
 
 
 class ParamUse(Strict):

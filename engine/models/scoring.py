@@ -6,19 +6,10 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from engine.models.base import Strict, check
+from engine.models.base import ReferenceSpec, Strict, check
 
 Severity = Literal["info", "warning", "red_flag", "blocker"]
 EvidenceKind = Literal["deal", "valuation", "document", "hedged", "topical"]
-
-
-class ScoringReference(Strict):
-    title: str
-    kind: Literal["standard", "research", "data", "proposal"] = "standard"
-    publisher: str | None = None
-    edition: str | None = None
-    url: str | None = None
-    note: str | None = None
 
 
 class Band(Strict):
@@ -94,7 +85,7 @@ class ReconcilePolicy(Strict):
 class ScoringConfig(Strict):
     scoring: str
     version: str
-    references: dict[str, ScoringReference]
+    references: dict[str, ReferenceSpec]
     reference: str
     sdg: SDGScoring
     esg: ESGScoring

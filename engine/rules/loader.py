@@ -17,9 +17,10 @@ from typing import Any
 
 from engine import errors, yamlio
 from engine.errors import InputError, Problem
+from engine.models.base import ReferenceSpec
 from engine.models.findings import Effect, Reference
 from engine.rules import conditions as cond
-from engine.rules.schema import CatalogueFile, Effective, ReferenceSpec, RuleFile, RuleSpec, Target, Then
+from engine.rules.schema import CatalogueFile, Effective, RuleFile, RuleSpec, Target, Then
 
 SKIPPED_DIRS = frozenset({"tests", "lexicons", "scoring", "sdg"})
 
@@ -134,7 +135,7 @@ def _read(path: Path, model: type[RuleFile] | type[CatalogueFile]) -> tuple[Any,
 
 
 def _reference(key: str, spec: ReferenceSpec) -> Reference:
-    return Reference(id=key, **spec.model_dump(exclude={"kind", "note"}), kind=spec.kind, note=spec.note)
+    return Reference(id=key, **spec.model_dump())
 
 
 def _digest(data: bytes) -> str:

@@ -12,8 +12,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
-from engine.models.base import IsoDate, NonEmptyStr, Strict, check
-from engine.models.findings import Direction, Effect, ReferenceKind, Severity, Strength
+from engine.models.base import IsoDate, NonEmptyStr, ReferenceSpec, Strict, check
+from engine.models.findings import Direction, Effect, Severity, Strength
 from engine.rules.vocabulary import FACT_TYPES, OPERATORS
 
 RULE_ID = r"^[A-Z][A-Z0-9]*(-[A-Z0-9.]+)*$"
@@ -29,15 +29,6 @@ class Effective(Strict):
 
     def holds(self, as_of: date) -> bool:
         return (self.from_ is None or self.from_ <= as_of) and (self.until is None or as_of < self.until)
-
-
-class ReferenceSpec(Strict):
-    title: NonEmptyStr
-    publisher: str | None = None
-    edition: str | None = None
-    url: str | None = None
-    kind: ReferenceKind = "standard"
-    note: str | None = None
 
 
 class ParameterSpec(Strict):
