@@ -15,7 +15,7 @@ from pathlib import Path
 from engine import deals as deal_files
 from engine import documents as docs
 from engine.errors import InputError
-from engine.extract import Extractor, default_extractor
+from engine.extract import default_extractor
 from engine.facts import deal_facts, metric_facts
 from engine.models import Deal
 from engine.models.disclosures import Document, Extraction
@@ -30,13 +30,8 @@ from engine.valuation import value_deal
 
 
 @lru_cache(maxsize=1)
-def _extractor() -> Extractor:
-    return default_extractor()
-
-
-@lru_cache(maxsize=1)
 def _tagger() -> Tagger:
-    return load_tagger()
+    return load_tagger()  # defaultdefault_extractor() caches itself; the tagger does not
 
 
 def screen(deal: Deal, documents: Sequence[Document] = (), *, rulebook: RuleBook | None = None,
@@ -50,12 +45,12 @@ def screen(deal: Deal, documents: Sequence[Document] = (), *, rulebook: RuleBook
     rulebook = rulebook or load_rulebook()
     scoring = scoring or load_scoring(rulebook.root / "scoring" / "scoring.yaml")
     as_of = as_of or date.today()
-    extractions: list[Extraction] = [_extractor().extract(d) for d in documents]
+    extractions: list[Extraction] = [default_extractor().extract(d) for d in documents]
     topical: list[TopicalPassage] = [p for d in documents for p in topical_passages(d, _tagger())]
     valuation = value_deal(deal, as_of, stress_grid=stress_grid)
-    found = contradictions(deal, extractions, scoring.reconcile, _extractor())
+    found = contradictions(deal, extractions, scoring.reconcile, default_extractor())
     facts = normalize_kpi_facts(deal_facts(deal, as_of, value_shares={a.id: a.value_share_pct
-                                                                      for a in valuation.assets}), _extractor())
+                                                                      for a in valuation.assets}), default_extractor())
     facts += metric_facts(valuation.metrics, valuation.units)
     facts += document_facts(extractions, found)
     findings = rulebook.evaluate(facts, as_of)
