@@ -6,12 +6,13 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+from engine.cli.demo import EXAMPLES_AS_OF
 from engine.models.screening import Screening
 from engine.screen import screen_path
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted(p for p in (ROOT / "examples" / "deals").iterdir() if p.suffix in (".yaml", ".yml", ".json"))
-AS_OF = date(2026, 6, 30)
+AS_OF = EXAMPLES_AS_OF  # the date the examples are calibrated at; make demo uses it too
 
 
 @cache
