@@ -8,9 +8,11 @@ files give a byte-identical JSON result (no clocks, no random ids, sorted lists)
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from engine import deals as deal_files
 from engine import documents as docs
@@ -20,7 +22,8 @@ from engine.facts import deal_facts, metric_facts
 from engine.models import Deal
 from engine.models.disclosures import Document, Extraction
 from engine.models.scoring import ScoringConfig
-from engine.models.screening import DocumentDigest, RulesetRef, Screening, TopicalPassage
+from engine.models.screening import Contradiction, DocumentDigest, RulesetRef, Screening, TopicalPassage
+from engine.models.valuation import Valuation
 from engine.reconcile import contradictions, document_facts, normalize_kpi_facts
 from engine.rules import RuleBook, load_rulebook
 from engine.scoring import load_scoring, score
@@ -34,6 +37,32 @@ def _tagger() -> Tagger:
     return load_tagger()  # defaultdefault_extractor() caches itself; the tagger does not
 
 
+@dataclass(frozen=True)
+class Gathered:
+    """Everything a screening knows before the rules run: the facts and where they came from."""
+
+    facts: list[dict[str, Any]]
+    valuation: Valuation
+    extractions: list[Extraction]
+    topical: list[TopicalPassage]
+    contradictions: list[Contradiction]
+
+
+def gather(deal: Deal, documents: Sequence[Document], as_of: date, scoring: ScoringConfig, *,
+           stress_grid: bool = True) -> Gathered:
+    """Extract, reconcile and value: the facts the rules see (also what ``ipsdg rules explain --deal`` uses)."""
+    extractor = default_extractor()
+    extractions = [extractor.extract(d) for d in documents]
+    topical = [p for d in documents for p in topical_passages(d, _tagger())]
+    valuation = value_deal(deal, as_of, stress_grid=stress_grid)
+    found = contradictions(deal, extractions, scoring.reconcile, extractor)
+    facts = normalize_kpi_facts(deal_facts(deal, as_of, value_shares={a.id: a.value_share_pct
+                                                                      for a in valuation.assets}), extractor)
+    facts += metric_facts(valuation.metrics, valuation.units)
+    facts += document_facts(extractions, found)
+    return Gathered(facts, valuation, extractions, topical, found)
+
+
 def screen(deal: Deal, documents: Sequence[Document] = (), *, rulebook: RuleBook | None = None,
            as_of: date | None = None, scoring: ScoringConfig | None = None,
            stress_grid: bool = True) -> Screening:
@@ -45,24 +74,17 @@ def screen(deal: Deal, documents: Sequence[Document] = (), *, rulebook: RuleBook
     rulebook = rulebook or load_rulebook()
     scoring = scoring or load_scoring(rulebook.root / "scoring" / "scoring.yaml")
     as_of = as_of or date.today()
-    extractions: list[Extraction] = [default_extractor().extract(d) for d in documents]
-    topical: list[TopicalPassage] = [p for d in documents for p in topical_passages(d, _tagger())]
-    valuation = value_deal(deal, as_of, stress_grid=stress_grid)
-    found = contradictions(deal, extractions, scoring.reconcile, default_extractor())
-    facts = normalize_kpi_facts(deal_facts(deal, as_of, value_shares={a.id: a.value_share_pct
-                                                                      for a in valuation.assets}), default_extractor())
-    facts += metric_facts(valuation.metrics, valuation.units)
-    facts += document_facts(extractions, found)
-    findings = rulebook.evaluate(facts, as_of)
-    short = {n: g.short for n, g in rulebook.catalogue.goals.items()} if rulebook.catalogue else {}
-    scores = score(findings, topical, deal.structure.label, deal.structure.claims_eu_gbs, scoring, short)
+    g = gather(deal, documents, as_of, scoring, stress_grid=stress_grid)
+    findings = rulebook.evaluate(g.facts, as_of)
+    short = {n: goal.short for n, goal in rulebook.catalogue.goals.items()} if rulebook.catalogue else {}
+    scores = score(findings, g.topical, deal.structure.label, deal.structure.claims_eu_gbs, scoring, short)
     return Screening(
         deal_id=deal.id, deal_name=deal.name, label=deal.structure.label, as_of=as_of,
         verdict=scores.verdict, conditions=scores.conditions, blockers=scores.blockers,
         esg_score=scores.esg_score, grade=scores.grade, esg_parts=scores.esg_parts,
         sdg_scores=scores.sdg_scores, components=scores.components, checks=scores.checks,
-        red_flag_count=scores.red_flag_count, findings=findings, extractions=extractions, topical=topical,
-        contradictions=found, valuation=valuation,
+        red_flag_count=scores.red_flag_count, findings=findings, extractions=g.extractions, topical=g.topical,
+        contradictions=g.contradictions, valuation=g.valuation,
         rulesets=[RulesetRef(name=r.name, version=r.version, hash=r.hash) for r in rulebook.rulesets],
         scoring_version=f"{scoring.scoring} {scoring.version}",
         documents=[DocumentDigest(name=d.name, sha256=d.sha256, media_type=d.media_type, pages=len(d.pages))
@@ -71,9 +93,8 @@ def screen(deal: Deal, documents: Sequence[Document] = (), *, rulebook: RuleBook
     )
 
 
-def screen_path(deal_path: str | Path, doc_paths: Sequence[str | Path] | None = None, *,
-                rulesets_dir: str | Path | None = None, as_of: date | None = None) -> Screening:
-    """Load a deal file (and its documents, unless ``doc_paths`` is given) and screen it."""
+def load_inputs(deal_path: str | Path, doc_paths: Sequence[str | Path] | None = None) -> tuple[Deal, list[Document]]:
+    """A deal file and its documents (those listed in the deal unless ``doc_paths`` is given); all problems at once."""
     deal = deal_files.load_deal(deal_path)
     paths = list(doc_paths) if doc_paths is not None else deal_files.document_paths(deal, deal_path)
     documents, problems = [], []
@@ -84,5 +105,12 @@ def screen_path(deal_path: str | Path, doc_paths: Sequence[str | Path] | None = 
             problems.extend(exc.problems)
     if problems:
         raise InputError(problems)
+    return deal, documents
+
+
+def screen_path(deal_path: str | Path, doc_paths: Sequence[str | Path] | None = None, *,
+                rulesets_dir: str | Path | None = None, as_of: date | None = None) -> Screening:
+    """Load a deal file (and its documents, unless ``doc_paths`` is given) and screen it."""
+    deal, documents = load_inputs(deal_path, doc_paths)
     rulebook = load_rulebook(Path(rulesets_dir)) if rulesets_dir else load_rulebook()
     return screen(deal, documents, rulebook=rulebook, as_of=as_of)

@@ -134,3 +134,16 @@ def test_skipping_the_stress_grid_changes_nothing_else() -> None:
     assert lean.valuation.metrics == with_docs_removed.valuation.metrics
     strip = {"valuation"}
     assert lean.model_dump(exclude=strip) == with_docs_removed.model_dump(exclude=strip)
+
+
+def test_rules_explain_with_a_deal_sees_what_a_screening_sees() -> None:
+    """Eligibility rules test valuation metrics: explain --deal must show them, not '0 of 0 metric facts'."""
+    from click.testing import CliRunner
+
+    from engine.cli import main
+
+    run = CliRunner().invoke(main, ["rules", "explain", "ELIG-LTV", "--deal", str(SOLARIS), "--as-of", "2026-06-30"])
+    assert run.exit_code == 0, run.output
+    assert "1 finding(s): pass" in run.output and "ok name eq 'ltv_pct'  (1 of" in run.output
+    check = next(c for c in screened(SOLARIS).checks if c.rule_id == "ELIG-LTV")
+    assert check.status == "pass", "explain and the screening agree"

@@ -10,9 +10,7 @@ from pathlib import Path
 import click
 
 from engine.cli import main, report_input_errors
-from engine.deals import load_deal
 from engine.errors import InputError
-from engine.facts import deal_facts
 from engine.rules import DEFAULT_ROOT, load_rulebook
 from engine.rules.schema import json_schema
 from engine.rules.testing import run_all
@@ -78,9 +76,15 @@ def test_cmd(directory: Path | None) -> None:
 @report_input_errors
 def explain(rule_id: str, deal: Path | None, as_of: datetime | None, directory: Path | None) -> None:
     """Print RULE_ID, its dated parameters, its tests and (with --deal) why it did or did not fire."""
+    from engine.scoring import load_scoring  # heavy imports stay out of CLI start-up
+    from engine.screen import gather, load_inputs
+
     day = as_of.date() if as_of else date.today()
     book = load_rulebook(directory or DEFAULT_ROOT)
-    facts = deal_facts(load_deal(deal), day, evidence_base=deal.name) if deal else None
+    facts = None
+    if deal:  # the very facts a screening of this deal sees: deal file, valuation metrics, documents
+        loaded, documents = load_inputs(deal)
+        facts = gather(loaded, documents, day, load_scoring(book.root / "scoring" / "scoring.yaml")).facts
     click.echo(book.explain(rule_id, facts, day))
 
 
