@@ -54,6 +54,15 @@ def load_scoring(path: Path = DEFAULT_SCORING) -> ScoringConfig:
     return config
 
 
+def scoring_for(rules_root: Path) -> ScoringConfig:
+    """The scoring configuration of a rules folder: its own ``scoring/scoring.yaml``, else the shipped one.
+
+    A researcher's folder of rules (or a test fixture) need not copy the weights to be usable.
+    """
+    own = Path(rules_root) / "scoring" / "scoring.yaml"
+    return load_scoring(own if own.is_file() else DEFAULT_SCORING)
+
+
 def _evidence_kind(finding: Finding) -> str:
     """Where a contribution's evidence comes from: the weakest source among its matched facts."""
     order = ("deal", "valuation", "document", "hedged", "topical")

@@ -26,7 +26,7 @@ from engine.models.screening import Contradiction, DocumentDigest, RulesetRef, S
 from engine.models.valuation import Valuation
 from engine.reconcile import contradictions, document_facts, normalize_kpi_facts
 from engine.rules import RuleBook, load_rulebook
-from engine.scoring import load_scoring, score
+from engine.scoring import score, scoring_for
 from engine.sdg import Tagger, load_tagger
 from engine.topical import topical_passages
 from engine.valuation import value_deal
@@ -72,7 +72,7 @@ def screen(deal: Deal, documents: Sequence[Document] = (), *, rulebook: RuleBook
     and batch result rows do not use; nothing else in the screening changes.
     """
     rulebook = rulebook or load_rulebook()
-    scoring = scoring or load_scoring(rulebook.root / "scoring" / "scoring.yaml")
+    scoring = scoring or scoring_for(rulebook.root)
     as_of = as_of or date.today()
     g = gather(deal, documents, as_of, scoring, stress_grid=stress_grid)
     findings = rulebook.evaluate(g.facts, as_of)

@@ -76,7 +76,7 @@ def test_cmd(directory: Path | None) -> None:
 @report_input_errors
 def explain(rule_id: str, deal: Path | None, as_of: datetime | None, directory: Path | None) -> None:
     """Print RULE_ID, its dated parameters, its tests and (with --deal) why it did or did not fire."""
-    from engine.scoring import load_scoring  # heavy imports stay out of CLI start-up
+    from engine.scoring import scoring_for  # heavy imports stay out of CLI start-up
     from engine.screen import gather, load_inputs
 
     day = as_of.date() if as_of else date.today()
@@ -84,7 +84,7 @@ def explain(rule_id: str, deal: Path | None, as_of: datetime | None, directory: 
     facts = None
     if deal:  # the very facts a screening of this deal sees: deal file, valuation metrics, documents
         loaded, documents = load_inputs(deal)
-        facts = gather(loaded, documents, day, load_scoring(book.root / "scoring" / "scoring.yaml")).facts
+        facts = gather(loaded, documents, day, scoring_for(book.root)).facts
     click.echo(book.explain(rule_id, facts, day))
 
 

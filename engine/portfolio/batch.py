@@ -68,10 +68,10 @@ _STATE: dict[str, Any] = {}
 
 def _init_worker(rulesets_dir: str | None, as_of: date, detail: Detail | None) -> None:
     from engine.rules import load_rulebook
-    from engine.scoring import load_scoring
+    from engine.scoring import scoring_for
 
     rulebook = load_rulebook(Path(rulesets_dir)) if rulesets_dir else load_rulebook()
-    _STATE.update(rulebook=rulebook, scoring=load_scoring(rulebook.root / "scoring" / "scoring.yaml"),
+    _STATE.update(rulebook=rulebook, scoring=scoring_for(rulebook.root),
                   as_of=as_of, detail=detail)
 
 
