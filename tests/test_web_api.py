@@ -6,15 +6,14 @@ from __future__ import annotations
 import io
 import json
 import re
-import threading
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from engine.deals import load_deal
+from tests.live import serve
 from web import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -171,12 +170,8 @@ def test_openapi_describes_every_route_and_only_real_ones(app, client):
 
 @pytest.fixture
 def live_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+    with serve(app) as base:
+        yield base
 
 
 def _post_live(base: str, body: str) -> dict:

@@ -10,8 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from engine import errors
-from engine.deals import document_paths, load_deal, parse_deal
-from engine.documents import read_document
+from engine.deals import parse_deal
 from engine.errors import InputError, Problem
 from engine.models.disclosures import Document
 from web.services import services
@@ -44,15 +43,8 @@ def screen_example(name: str, *, user: str | None, as_of: date | None) -> int:
         raise InputError([Problem(errors.INVALID_VALUE, f"no example deal named {name!r}", "example",
                                   choices=tuple(svc.examples()))])
     path = svc.examples_dir / name
-    deal = load_deal(path)
-    documents, problems = [], []
-    for doc_path in document_paths(deal, path):
-        try:
-            documents.append(read_document(doc_path))
-        except InputError as exc:
-            problems.extend(exc.problems)
-    errors.raise_if(problems)
-    from engine.screen import screen
+    from engine.screen import load_inputs, screen  # here: the pipeline loads spaCy
 
+    deal, documents = load_inputs(path)
     result = screen(deal, documents, rulebook=svc.rulebook(), as_of=as_of)
     return svc.store.save(result, deal_text=path.read_text(encoding="utf-8"), deal_filename=name, user=user)

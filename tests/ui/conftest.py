@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
+from tests.live import serve
 from web import create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -32,12 +31,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture
 def live_app(tmp_path: Path) -> Iterator[str]:
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'ui.sqlite'}", "UPLOAD_TMP": str(tmp_path)})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+    with serve(app) as base:
+        yield base
     app.extensions["ipsdg"].store.close()
 
 
