@@ -14,6 +14,7 @@ from typing import Any, Literal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from engine.models.screening import Screening
+from engine.precision import distinct
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "reports"
 Format = Literal["html", "md", "json"]
@@ -45,6 +46,7 @@ def environment() -> Environment:
     env.filters["num"] = _num
     env.filters["pct"] = lambda v: "n/a" if v is None else f"{v:,.1f} %"
     env.filters["md"] = _md_cell
+    env.filters["near"] = _near
     env.globals.update(verdict_text=VERDICT_TEXT, standard_titles=STANDARD_TITLES)
     return env
 
@@ -62,6 +64,11 @@ def _num(value: Any, digits: int = 2) -> str:
     if isinstance(value, int | float):
         return f"{value:,.{digits}f}" if abs(value) < 1e15 else f"{value:.3e}"
     return str(value)
+
+
+def _near(value: float | None, *thresholds: float | None) -> str:
+    """A checked value with enough decimals to tell it from the thresholds it is compared with."""
+    return "n/a" if value is None else distinct(value, thresholds)
 
 
 def _md_cell(value: Any) -> str:
@@ -132,9 +139,16 @@ def context(screening: Screening) -> dict[str, Any]:
 
 
 def render(screening: Screening, fmt: Format) -> str:
-    """The report as text in one of the three formats."""
+    """The report as text in one of the three formats.
+
+    Every format renders the screening as it is written (numbers at the precision of
+    engine/precision.py), so a report from the CLI, the web app and the store agree
+    digit for digit, and no figure is rounded twice.
+    """
+    written = screening.model_dump_json(indent=2)
     if fmt == "json":
-        return screening.model_dump_json(indent=2) + "\n"
+        return written + "\n"
+    screening = Screening.model_validate_json(written)
     name = {"html": "screening.html.j2", "md": "screening.md.j2"}.get(fmt)
     if name is None:
         raise ValueError(f"unknown report format {fmt!r} (valid choices: html, md, json)")

@@ -25,6 +25,7 @@ from engine.models.screening import (
     SDGScore,
     TopicalPassage,
 )
+from engine.precision import distinct
 
 DEFAULT_SCORING = Path(__file__).resolve().parents[1] / "rulesets" / "scoring" / "scoring.yaml"
 ICMA_STANDARDS = ("icma_gbp", "icma_sbp")
@@ -281,7 +282,8 @@ def _verdict_reasons(flags: Sequence[Finding], rows: Sequence[ComponentStatus], 
         elif f.severity in policy.condition_severities:
             conditions.append(text)
     for c in checks:
-        text = f"{c.title}: {c.metric} = {_fmt(c.value)} ({c.status}) [{c.rule_id}]"
+        value = "n/a" if c.value is None else distinct(c.value, (c.pass_threshold, c.watch_threshold))
+        text = f"{c.title}: {c.metric} = {value} ({c.status}) [{c.rule_id}]"
         if c.status == "fail" and policy.failed_check_blocks:
             blockers.append(text)
         elif c.status in ("watch", "fail"):
@@ -297,6 +299,3 @@ def _verdict_reasons(flags: Sequence[Finding], rows: Sequence[ComponentStatus], 
             conditions.append(text)
     return sorted(set(blockers)), sorted(set(conditions))
 
-
-def _fmt(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:,.2f}"

@@ -12,6 +12,7 @@ from pydantic import Field
 
 from engine.models.base import Currency, Strict
 from engine.models.deal import Frequency, IcmaCategory
+from engine.precision import Money, Other, Pct, Years
 
 MediaType = Literal[
     "application/pdf", "text/html", "text/plain",
@@ -51,13 +52,13 @@ class _Item(Strict):
 class UseOfProceeds(_Item):
     category: IcmaCategory
     label: str = Field(description="the document's own wording of the category")
-    share_pct: float | None = None
-    amount: float | None = None
+    share_pct: Pct | None = None
+    amount: Money | None = None
     currency: str | None = None
     refinancing: bool = Field(default=False, description="the line itself is a refinancing ('Renewable energy "
                               "(refinancing)')")
-    refinancing_share_pct: float | None = None
-    look_back_years: float | None = None
+    refinancing_share_pct: Pct | None = None
+    look_back_years: Years | None = None
 
 
 class Refinancing(_Item):
@@ -69,7 +70,7 @@ class Kpi(_Item):
     metric: str
     value: float
     unit: str
-    normalized_value: float
+    normalized_value: Other
     normalized_unit: KpiUnit | Currency = Field(description="a KPI unit, or an ISO 4217 code for money (R&D spend)")
     period: Literal["annual", "lifetime", "cumulative"]
     period_stated: bool = Field(description="false when the period defaulted to annual")

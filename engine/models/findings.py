@@ -10,9 +10,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, field_serializer
 
 from engine.models.base import IsoDate, ReferenceSpec, Strict
+from engine.precision import Other, kind_of, round_facts, rounded
 
 Effect = Literal["contribute", "flag", "require", "check"]
 Strength = Literal["direct", "indirect"]
@@ -55,7 +56,7 @@ class Finding(Strict):
     sdg: int | None = None
     target: str | None = None
     strength: Strength | None = None
-    weight: float | None = None
+    weight: Other | None = None
     # flag
     severity: Severity | None = None
     # require
@@ -69,6 +70,14 @@ class Finding(Strict):
     pass_threshold: float | None = None
     watch_threshold: float | None = None
     as_of: date | None = Field(default=None, description="the date parameters were resolved at")
+
+    @field_serializer("facts")
+    def _facts_at_precision(self, facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return round_facts(facts)
+
+    @field_serializer("value")
+    def _value_at_precision(self, value: float | None) -> float | None:
+        return None if value is None else rounded(value, kind_of(self.metric or "value"))
 
     def sort_key(self) -> tuple[str, str, tuple[str, ...], str]:
         """Deterministic order: by rule id, then by the matched facts' ids (unique per screening);

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Literal
 
 from engine.models.base import IsoDate, Strict
+from engine.precision import Score
 
 Scalar = bool | int | float | str
 RuleChangeKind = Literal["added", "removed", "changed", "activated", "deactivated"]
@@ -61,9 +62,9 @@ class Cause(Strict):
 
 class SDGDelta(Strict):
     sdg: int
-    old: float
-    new: float
-    delta: float
+    old: Score
+    new: Score
+    delta: Score
 
 
 class DealChange(Strict):
@@ -73,9 +74,9 @@ class DealChange(Strict):
     verdict_new: str
     grade_old: str
     grade_new: str
-    esg_old: float
-    esg_new: float
-    esg_delta: float
+    esg_old: Score
+    esg_new: Score
+    esg_delta: Score
     sdg: list[SDGDelta] = []
     findings_added: list[str] = []  # "RULE-ID (status)" of findings only the new side has
     findings_removed: list[str] = []

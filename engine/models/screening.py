@@ -9,11 +9,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
+from pydantic import field_serializer
+
 from engine.models.base import Strict
 from engine.models.deal import Deal
 from engine.models.disclosures import Extraction
 from engine.models.findings import Finding
 from engine.models.valuation import Valuation
+from engine.precision import Factor, Score, kind_of, rounded
 
 SCHEMA_VERSION = "1"
 EvidenceKind = Literal["deal", "valuation", "document", "hedged", "topical"]
@@ -24,7 +27,7 @@ class ScorePoint(Strict):
 
     sdg: int
     target: str | None
-    points: float
+    points: Score
     rule_id: str | None
     evidence_kind: EvidenceKind
     basis: str
@@ -34,7 +37,7 @@ class ScorePoint(Strict):
 class SDGScore(Strict):
     sdg: int
     short: str
-    score: float
+    score: Score
     band: str
     targets: list[str]
     points: list[ScorePoint]
@@ -64,11 +67,15 @@ class CheckResult(Strict):
     reference: str
     message: str | None
 
+    @field_serializer("value")
+    def _value_at_precision(self, value: float | None) -> float | None:
+        return None if value is None else rounded(value, kind_of(self.metric))
+
 
 class ESGPart(Strict):
     name: str
-    weight: float
-    value: float
+    weight: Score
+    value: Score
     basis: str
 
 
@@ -79,7 +86,7 @@ class Scores(Strict):
     components: list[ComponentStatus]
     checks: list[CheckResult]
     esg_parts: list[ESGPart]
-    esg_score: float
+    esg_score: Score
     grade: str
     verdict: Literal["eligible", "conditional", "ineligible"]
     blockers: list[str]
@@ -93,7 +100,7 @@ class TopicalPassage(Strict):
     document: str
     page: int
     sdg: int
-    score: float
+    score: Factor
     terms: list[str]
     text: str
 
@@ -132,7 +139,7 @@ class Screening(Strict):
     verdict: Literal["eligible", "conditional", "ineligible"]
     conditions: list[str]
     blockers: list[str]
-    esg_score: float
+    esg_score: Score
     grade: str
     esg_parts: list[ESGPart]
     sdg_scores: list[SDGScore]

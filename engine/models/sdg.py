@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from engine.models.base import NonEmptyStr, Strict, check
+from engine.precision import Factor
 
 # A term is lowercase words separated by single spaces; a word may end in ``*`` (prefix match on one token).
 Term = Annotated[str, Field(pattern=r"^[a-z0-9$%°][a-z0-9'’&./+°%$,-]*\*?( [a-z0-9$%°][a-z0-9'’&./+°%$,-]*\*?)*$",
@@ -112,7 +113,7 @@ class SdgTag(Strict):
     """One SDG a passage is judged to address, with the evidence for it."""
 
     sdg: int
-    score: float
+    score: Factor
     terms: list[str]
     queries: list[str]
 

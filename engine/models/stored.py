@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from engine.models.base import Strict
+from engine.precision import Score
 
 
 class StoredDocument(Strict):
@@ -46,7 +47,7 @@ class ScreeningSummary(Strict):
     as_of: date
     verdict: str
     grade: str
-    esg_score: float
+    esg_score: Score
     deal_filename: str
     documents: list[StoredDocument] = []
     rulesets: list[StoredRuleset] = []
