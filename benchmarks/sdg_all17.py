@@ -32,6 +32,7 @@ from pathlib import Path
 
 from engine.sdg import load_tagger
 from engine.sdg.evaluation import MultiLabelled, evaluate_multi, micro
+from engine.sdg.tagger import Tagger
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "sdg_dev" / "all17"
 FILES = {"blind17": "blind.jsonl", "dev17": "dev.jsonl", "targets": "targets.jsonl"}
@@ -56,6 +57,16 @@ def load(split: str, corpus: Path = CORPUS) -> list[MultiLabelled]:
         item = json.loads(line)
         out.append(MultiLabelled(item["id"], item["text"], frozenset(item["sdgs"]), item["split"], item["source"]))
     return out
+
+
+def _reliability(tagger: Tagger, passages: list[MultiLabelled]) -> None:
+    """Reported (calibrated) score of the tags against the share of them that were right."""
+    bins: dict[float, list[bool]] = {}
+    for p in passages:
+        for tag in tagger.tag(p.text).sdgs:
+            bins.setdefault(min(0.95, int(tag.score * 20) / 20), []).append(tag.sdg in p.sdgs)
+    print("calibration: " + "  ".join(f"score {lo:.2f}-{lo + 0.05:.2f}: {sum(b) / len(b):.2f} right of {len(b)}"
+                                       for lo, b in sorted(bins.items())))
 
 
 def main(argv: list[str]) -> None:
@@ -91,6 +102,7 @@ def main(argv: list[str]) -> None:
               f"min F1 over 4,7,8,9,12,13: {min(six):.3f}   "
               f"micro P {pooled.precision:.3f} R {pooled.recall:.3f} F1 {pooled.f1:.3f}   "
               f"({len(passages) / took:,.0f} passages/s here, cold)")
+        _reliability(tagger, passages)
         if "--errors" in argv:
             if split == "blind17":
                 print("(no --errors on blind17: it is never tuned on)")

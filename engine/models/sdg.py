@@ -112,6 +112,19 @@ class TaggerSettings(Strict):
     boilerplate: list[BoilerplateCue] = Field(
         default_factory=list, description="matches in a sentence holding one of these terms are ignored")
     names: NameCues = Field(default_factory=NameCues)
+    calibration: list[Annotated[list[Annotated[float, Field(ge=0, le=1)]], Field(min_length=2, max_length=2)]] = Field(
+        default_factory=list,
+        description="(raw score, share of tags at that score that were right) points, raw increasing; a tag's "
+                    "reported score is read off this line (empty: the raw score)")
+    calibration_source: str | None = None
+
+    @model_validator(mode="after")
+    def _calibration_increasing(self) -> TaggerSettings:
+        points = self.calibration
+        check([(("calibration", i), "raw scores and calibrated scores must both increase from point to point")
+               for i in range(1, len(points))
+               if points[i][0] <= points[i - 1][0] or points[i][1] < points[i - 1][1]])
+        return self
     repeat_bonus: Annotated[float, Field(ge=0, le=1)] = Field(
         description="share of a query's weight added again when it matches at a second place")
     source: NonEmptyStr
