@@ -97,6 +97,8 @@ class NameCues(Strict):
 
     heads: list[Annotated[str, Field(pattern=r"^[A-Z][A-Za-z-]*$")]] = Field(default_factory=list)
     tails: list[Annotated[str, Field(pattern=r"^[A-Z][A-Za-z-]*$")]] = Field(default_factory=list)
+    goal_references: bool = Field(False, description="a goal's title in brackets after 'SDG 6' or 'Goal 6' is part "
+                                                     "of an explicit reference, not topical text")
     note: str | None = None
 
 

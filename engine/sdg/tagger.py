@@ -70,7 +70,8 @@ class Tagger:
         self._boilerplate = frozenset(self._pid(t) for cue in settings.boilerplate for t in cue.terms)
         self._names = _name_pattern(settings.names)
         # Lowercase keys of the name words: the name expression runs only on passages holding one of them.
-        self._name_keys = frozenset(self._pid_key(w) for w in (*settings.names.heads, *settings.names.tails))
+        words = (*settings.names.heads, *settings.names.tails, *(_GOAL_WORDS if settings.names.goal_references else ()))
+        self._name_keys = frozenset(self._pid_key(w) for w in words)
         self._index = PhraseIndex(list(self._pids))
         self._by_anchor: dict[int, list[tuple[int, int]]] = {}
         for li, queries in enumerate(self._queries):
@@ -200,6 +201,8 @@ class Tagger:
 
 
 _CAPITALISED = r"[A-Z][\w'’-]*"
+_GOAL_WORDS = ("SDG", "SDGs", "Goal", "Goals")
+_GOAL_REFERENCE = r"\b(?:SDGs?|Goals?)\s*\d{1,2}\s*\([^()]{1,80}\)"
 
 
 def _name_pattern(cues: NameCues) -> re.Pattern[str] | None:
@@ -212,6 +215,8 @@ def _name_pattern(cues: NameCues) -> re.Pattern[str] | None:
     if cues.tails:
         tails = "|".join(re.escape(t) for t in cues.tails)
         parts.append(rf"\b{_CAPITALISED}(?:{joiner}{_CAPITALISED})*?\s+(?:{tails})\b")
+    if cues.goal_references:
+        parts.append(_GOAL_REFERENCE)
     return re.compile("|".join(parts)) if parts else None
 
 
