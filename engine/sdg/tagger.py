@@ -208,7 +208,7 @@ _GOAL_REFERENCE = r"\b(?:SDGs?|Goals?)\s*\d{1,2}\s*\([^()]{1,80}\)"
 def _name_pattern(cues: NameCues) -> re.Pattern[str] | None:
     """One regular expression for every institution or convention name the cues describe (None: no cues)."""
     parts = []
-    joiner = rf"(?:,?\s+(?:and|of|for|on|to|the|&)\s+|,\s+|\s+)"
+    joiner = r"(?:,?\s+(?:and|of|for|on|to|the|&)\s+|,\s+|\s+)"
     if cues.heads:
         heads = "|".join(re.escape(h) for h in cues.heads)
         parts.append(rf"\b(?:{heads})\s+(?:of|for|on|to)\s+(?:the\s+)?{_CAPITALISED}(?:{joiner}{_CAPITALISED})*")
