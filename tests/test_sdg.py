@@ -111,7 +111,7 @@ def test_empty_and_unrelated_text_gets_no_tag(tagger: Tagger):
 
 
 def _folder(tmp_path: Path, lexicon: str) -> Path:
-    for name in ("catalogue.yaml", "tagger.yaml"):
+    for name in ("tagger.yaml",):
         shutil.copy(DEFAULT_DIR / name, tmp_path / name)
     (tmp_path / "sdg-7.yaml").write_text(lexicon)
     return tmp_path

@@ -132,25 +132,6 @@ class TaggerSettings(Strict):
     source: NonEmptyStr
 
 
-class CatalogueTarget(Strict):
-    id: TargetRef
-    text: NonEmptyStr
-    indicators: dict[TargetRef, NonEmptyStr] = Field(default_factory=dict)
-
-
-class CatalogueGoal(Strict):
-    goal: Annotated[int, Field(ge=1, le=17)]
-    title: NonEmptyStr
-    targets: list[CatalogueTarget]
-
-
-class SdgCatalogue(Strict):
-    """Official target and indicator wording that lexicon queries cite (copied with its source)."""
-
-    source: NonEmptyStr
-    goals: list[CatalogueGoal]
-
-
 class SdgTag(Strict):
     """One SDG a passage is judged to address, with the evidence for it."""
 
