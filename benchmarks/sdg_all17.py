@@ -14,9 +14,13 @@ is a false positive, so over-tagging costs precision):
 * ``targets.jsonl`` (split ``targets``): the 169 official target texts, each labelled with its goal
   (UN wording, ``rulesets/lexicons/sdg/catalogue.yaml``); the lexicons cite this wording, so it is a
   coverage check, not a test.
-* ``corpus.jsonl`` (split ``corpus``): labels of passages of ``/work/shared/corpus`` by document and
-  character span, without their text (most of those documents may not be redistributed); read from
-  ``--corpus DIR`` (default ``/work/shared/corpus``) and skipped when it is absent.
+* ``corpus.jsonl`` (split ``corpus``): labels of 53 English passages of ``/work/shared/corpus`` (green
+  bond reports, SPOs, news; 31 with no SDG: tables of contents, process and issuance text), by document
+  and passage number as ``engine.topical.passages`` cuts them, without their text (most of those
+  documents may not be redistributed); read from ``--corpus DIR`` (default ``/work/shared/corpus``),
+  skipped when absent. Labelled by the tuning engineer after seeing the tagger's output on these
+  texts (passages whose SDGs were unclear, such as lists of eligible categories, were left out): a
+  real-text check, not blind.
 * the older six-SDG sets of ``tests/sdg_dev`` (``benchmarks/sdg_accuracy.py``) use another protocol.
 
 ``--errors`` prints each misjudged passage with its evidence (never with ``blind17``: that is tuning on it).
@@ -24,6 +28,7 @@ is a false positive, so over-tagging costs precision):
 
 from __future__ import annotations
 
+import hashlib
 import json
 import resource
 import sys
@@ -33,6 +38,7 @@ from pathlib import Path
 from engine.sdg import load_tagger
 from engine.sdg.evaluation import MultiLabelled, evaluate_multi, micro
 from engine.sdg.tagger import Tagger
+from engine.topical import passages
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "sdg_dev" / "all17"
 FILES = {"blind17": "blind.jsonl", "dev17": "dev.jsonl", "targets": "targets.jsonl"}
@@ -42,14 +48,15 @@ CORPUS = Path("/work/shared/corpus")
 def load(split: str, corpus: Path = CORPUS) -> list[MultiLabelled]:
     """The passages of one split (``corpus``: texts cut from the corpus folder, empty when it is missing)."""
     if split == "corpus":
-        path = DATA / "corpus.jsonl"
         out = []
-        for line in path.read_text(encoding="utf-8").splitlines():
+        for line in (DATA / "corpus.jsonl").read_text(encoding="utf-8").splitlines():
             item = json.loads(line)
             source = corpus / f"{item['document']}.txt"
             if not source.exists():
                 return []
-            text = source.read_text(encoding="utf-8")[item["start"]:item["end"]]
+            text = list(passages(source.read_text(encoding="utf-8")))[item["passage"]]
+            if hashlib.sha1(text.encode()).hexdigest()[:12] != item["sha1"]:
+                sys.exit(f"{item['id']}: the passage text changed (engine.topical.passages or the corpus); relabel it")
             out.append(MultiLabelled(item["id"], text, frozenset(item["sdgs"]), split, f"corpus:{item['document']}"))
         return out
     out = []
