@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Annotated, Any
 
-from engine import yamlio
+from pydantic import TypeAdapter, ValidationError
+
+from engine import errors, yamlio
 from engine.errors import InputError, Problem
 from engine.models import Deal
+from engine.models.deal import deal_issues
 
 
 def parse_deal(text: str, path: str = "<input>", *, json_only: bool = False) -> Deal:
@@ -25,8 +29,39 @@ def _validate(loaded: yamlio.Loaded) -> Deal:
     if not isinstance(loaded.data, dict):
         raise InputError.single("wrong_type", "a deal file must hold a mapping of keys (id, name, ...)",
                                 loaded.path, 1)
-    deal: Deal = yamlio.validate(Deal, loaded)
+    try:
+        deal: Deal = yamlio.validate(Deal, loaded)
+    except InputError as exc:
+        raise InputError(errors.sort_problems([*exc.problems, *_whole_deal_problems(loaded, exc.problems)])) \
+            from None
     return deal
+
+
+def _whole_deal_problems(loaded: yamlio.Loaded, reported: list[Problem]) -> list[Problem]:
+    """Whole-deal checks (shares over 100 %, ids used twice, ...) over the fields that did validate.
+
+    Pydantic runs the deal's own cross-field check only when every field is valid; this
+    runs the same checks (``deal_issues``) on the known parts, so one ``validate`` run
+    shows everything that can be known about the file.
+    """
+    parts: dict[str, Any] = {}
+    for name, info in Deal.model_fields.items():
+        if name not in loaded.data:
+            if info.is_required():
+                continue
+            parts[name] = info.get_default(call_default_factory=True)
+            continue
+        try:
+            kind: Any = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
+            parts[name] = TypeAdapter(kind).validate_python(loaded.data[name])
+        except ValidationError:
+            continue
+    seen = {(p.loc, p.message) for p in reported}
+    out = []
+    for loc, message in deal_issues(parts):
+        if (loc, message) not in seen:
+            out.append(Problem(errors.CROSS_FIELD, message, loaded.path, loaded.line_for(loc), loc))
+    return out
 
 
 def load_deals(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, Deal]], list[Problem]]:

@@ -306,3 +306,27 @@ def _to_yaml(deal: Deal) -> str:
 def test_deal_round_trips_through_yaml_and_json(deal: Deal) -> None:
     assert parse_deal(_to_yaml(deal), "roundtrip.yaml") == deal
     assert parse_deal(deal.model_dump_json(), "roundtrip.json", json_only=True) == deal
+
+
+def test_whole_deal_problems_are_reported_with_field_errors() -> None:
+    """Shares over 100 % are known even while the label is misspelled: one run shows both."""
+    path = DEAL_FIXTURES / "field_and_deal_problems.yaml"
+    with pytest.raises(InputError) as caught:
+        load_deal(path)
+    found = [(p.code, p.line, p.loc[-1]) for p in caught.value.problems]
+    assert found == [(errors.INVALID_VALUE, 14, "label"), (errors.UNKNOWN_KEY, 17, "issue_dte"),
+                     (errors.CROSS_FIELD, 40, "allocations")]
+    assert "115 %" in caught.value.problems[-1].message
+
+
+def test_whole_deal_checks_that_need_an_invalid_field_are_skipped(tmp_path) -> None:
+    """Amounts over the principal cannot be known while a tranche principal is invalid: no guess is printed."""
+    text = (DEAL_FIXTURES / "minimal.yaml").read_text(encoding="utf-8")
+    text = text.replace("principal: 10000000", 'principal: "ten million"')
+    text += "  - {category: energy_efficiency, amount: 99000000000}\n"
+    assert text.count("ten million") == 1 and "allocations:\n" in text
+    path = tmp_path / "deal.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_deal(path)
+    assert [p.loc[-1] for p in caught.value.problems] == ["principal"]
