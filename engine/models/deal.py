@@ -10,7 +10,8 @@ import re
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from engine.models.base import (
     Country,
@@ -242,10 +243,26 @@ class Allocation(Strict):
         return self
 
 
+# Units accepted for the ICMA core indicators that have a physical dimension (rulesets/mapping/kpis.yaml lists
+# the metric ids). They are the lists of the RF-UNIT-* checks in rulesets/compliance/red-flags.yaml, which
+# apply to figures read from documents; a deal file is held to them when it is validated
+# (tests/test_deals.py checks that the two agree). Metrics not listed here (counts, currency) take any unit.
+_ENERGY = ("kWh", "MWh", "GWh", "TWh", "kWh/yr", "MWh/yr", "GWh/yr", "TWh/yr")
+KPI_UNITS: dict[str, tuple[str, tuple[str, ...]]] = {
+    **dict.fromkeys(("ghg_avoided", "ghg_reduced"), (
+        "a CO2-equivalent mass",
+        ("tCO2e", "tCO2e/yr", "t CO2e", "ktCO2e", "ktCO2e/yr", "MtCO2e", "MtCO2e/yr"))),
+    **dict.fromkeys(("renewable_generation", "energy_saved", "energy_storage_capacity"), ("an energy", _ENERGY)),
+    "renewable_capacity_installed": ("a power", ("kW", "MW", "GW", "kWp", "MWp", "GWp")),
+    **dict.fromkeys(("waste_recycled", "waste_avoided"), ("a mass", ("t", "t/yr", "kt", "kt/yr", "tonnes"))),
+    **dict.fromkeys(("water_saved", "water_treated"), ("a volume", ("m3", "m3/yr", "m³", "m³/yr", "ML", "ML/yr"))),
+}
+
+
 class ImpactKPI(Strict):
     metric: Slug
     value: float
-    unit: NonEmptyStr
+    unit: NonEmptyStr = Field(description="for the indicators in KPI_UNITS one of the units listed there")
     period: Literal["annual", "lifetime", "cumulative"]
     year: int | None = Field(default=None, ge=1990, le=2100)
     baseline: float | None = None
@@ -255,6 +272,17 @@ class ImpactKPI(Strict):
     methodology: str | None = None
     verified: bool = False
     pro_rated: bool | None = Field(default=None, description="project totals pro-rated to the bond's share")
+
+    @field_validator("unit")
+    @classmethod
+    def _unit_of_the_metric(cls, unit: str, info: ValidationInfo) -> str:
+        metric = info.data.get("metric")
+        if metric in KPI_UNITS and unit not in KPI_UNITS[metric][1]:
+            dimension, units = KPI_UNITS[metric]
+            raise PydanticCustomError("kpi_unit", "'{unit}' is not {dimension} unit, which {metric} is measured in",
+                                      {"unit": unit, "dimension": dimension, "metric": metric,
+                                       "choices": list(units)})
+        return unit
 
     @model_validator(mode="after")
     def _years(self) -> ImpactKPI:
