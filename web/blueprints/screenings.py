@@ -60,7 +60,8 @@ def _form(problems: list[Problem] | None = None) -> str:
 @bp.get("/screenings")
 def screenings() -> Any:
     """The list of screenings lives at /history (the nav's "History"); old links keep working."""
-    return redirect(url_for("screenings.history", **request.args), code=308)
+    query = request.query_string.decode("ascii", "replace")
+    return redirect(url_for("screenings.history") + (f"?{query}" if query else ""), code=308)
 
 
 @bp.get("/history")
