@@ -11,7 +11,9 @@ from pydantic import TypeAdapter, ValidationError
 from engine import errors, yamlio
 from engine.errors import InputError, Problem
 from engine.models import Deal
-from engine.models.deal import deal_issues
+from engine.models.deal import KPI_UNITS, deal_issues
+
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
 def parse_deal(text: str, path: str = "<input>", *, json_only: bool = False) -> Deal:
@@ -80,3 +82,23 @@ def document_paths(deal: Deal, deal_path: str | Path) -> list[Path]:
     """The deal's attached documents, resolved relative to the deal file."""
     base = Path(deal_path).parent
     return [(base / ref.path) for ref in deal.documents]
+
+
+def deal_schema() -> dict[str, Any]:
+    """JSON Schema of a deal file, generated from ``Deal`` (``ipsdg deal schema``; editors use it to complete keys).
+
+    It knows what the model knows field by field, plus the units of the KPIs that have a
+    dimension. Whole-deal checks (shares over 100 %, ids used twice, ...) are beyond JSON
+    Schema: ``ipsdg validate`` reports those.
+    """
+    schema = Deal.model_json_schema(mode="validation")
+    metrics_by_units: dict[tuple[str, ...], list[str]] = {}
+    for metric, (_, units) in KPI_UNITS.items():
+        metrics_by_units.setdefault(units, []).append(metric)
+    schema["$defs"]["ImpactKPI"]["allOf"] = [
+        {"if": {"properties": {"metric": {"enum": metrics}}, "required": ["metric"]},
+         "then": {"properties": {"unit": {"enum": list(units)}}}}
+        for units, metrics in metrics_by_units.items()
+    ]
+    return {"$schema": SCHEMA_DIALECT, **schema, "title": "ipsdg deal file",
+            "description": "One IP-backed deal for ipsdg (docs/deals.md). Check files with `ipsdg validate`."}
