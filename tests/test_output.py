@@ -54,3 +54,33 @@ def test_screen_output_has_the_same_mode_as_batch_output(tmp_path: Path, umask) 
                                         "-o", str(table)])
     assert batched.exit_code == 0, batched.output
     assert _mode(report) == _mode(table) == 0o644
+
+
+def test_a_batch_output_that_cannot_be_built_leaves_the_old_file(tmp_path: Path, monkeypatch) -> None:
+    """Written whole or not at all: a failure while building the table keeps the previous results."""
+    from datetime import date
+
+    import pandas as pd
+
+    from engine.portfolio import run_batch, write_results
+
+    folder = tmp_path / "book"
+    folder.mkdir()
+    (folder / "minimal.yaml").write_text((Path(__file__).parent / "fixtures" / "deals" / "minimal.yaml")
+                                         .read_text(encoding="utf-8"), encoding="utf-8")
+    result = run_batch(folder, as_of=date(2026, 6, 30), workers=1)
+    out = tmp_path / "results.parquet"
+    out.write_bytes(b"previous results")
+
+    def broken(self, target, **kwargs):  # writes part of the table, then fails
+        if isinstance(target, str | Path):
+            Path(target).write_bytes(b"PAR1 half a table")
+        else:
+            target.write(b"PAR1 half a table")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", broken)
+    with pytest.raises(OSError):
+        write_results(result, out)
+    assert out.read_bytes() == b"previous results"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["book", "results.parquet"]

@@ -13,6 +13,7 @@ from engine import errors
 from engine.cli import report_input_errors, say_as_of
 from engine.cli.rules import rules
 from engine.errors import InputError
+from engine.output import write_atomic
 from engine.portfolio import list_items
 from engine.portfolio.diff import diff_rulesets
 from engine.portfolio.diff_report import Format, render_diff
@@ -56,7 +57,7 @@ def diff(old_dir: Path, new_dir: Path, portfolio: Path, fmt: Format, as_of: date
     if output is None:
         click.echo(text, nl=not text.endswith("\n"))
     else:
-        output.write_text(text, encoding="utf-8")
+        write_atomic(output, text)
     s = result.summary
     rule_changes = s.rules_added + s.rules_removed + s.rules_changed
     click.echo(f"{s.deals_changed} of {s.deals_screened} deals move between {old_dir} as of {old_day} and "
