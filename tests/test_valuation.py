@@ -161,24 +161,106 @@ def test_level_debt_service_is_the_annuity_payment() -> None:
     assert v.metrics["dscr_min"] == pytest.approx(30.0 / payment)
 
 
-def test_explicit_schedule_and_bullet_in_a_royalty_deal_count_in_dscr() -> None:
+def test_royalty_bullet_is_repaid_from_accumulated_cash_not_charged_in_one_year() -> None:
+    """Bowie-style bullet: excess cash builds the accumulation account, which repays the bullet at maturity."""
     deal = make_deal([asset(base=50.0)], [tranche(100.0, 5.0, 4, "schedule", schedule=[10, 20, 30, 40]),
                                          tranche(40.0, 10.0, 3, "bullet", name="B")])
     v = value_deal(deal, JAN_2026)
-    expected = [10 + 5 + 4, 20 + 4.5 + 4, 30 + 3.5 + 44, 40 + 2]
-    assert [y.debt_service for y in v.debt_years] == pytest.approx(expected)
+    assert [y.debt_service for y in v.debt_years] == pytest.approx([10 + 5 + 4, 20 + 4.5 + 4, 30 + 3.5 + 4, 40 + 2])
+    assert [y.balloon for y in v.debt_years] == pytest.approx([0, 0, 40, 0])
+    assert [r.accumulated for r in v.waterfall] == pytest.approx([31.0, 40.0, 0.0, 0.0])
     assert v.debt_years[2].by_tranche == pytest.approx({"A": 33.5, "B": 44.0})
-    assert v.dscr_first_breach_year == 3
+    assert v.metrics["dscr_min"] == pytest.approx(50.0 / 42.0)
+    assert v.metrics["refinancing_need_pct"] == 0 and v.dscr_first_breach_year is None
 
 
-def test_guarantee_pays_shortfalls_but_unenhanced_dscr_is_reported() -> None:
+def test_bullet_the_pool_cannot_accumulate_is_a_refinancing_need() -> None:
+    deal = make_deal([asset(base=10.0, years=3)], [tranche(100.0, 5.0, 3, "bullet")])
+    v = value_deal(deal, JAN_2026)
+    assert v.metrics["dscr_min"] == pytest.approx(10.0 / 5.0)  # interest only: the bullet is not in DSCR
+    assert v.waterfall[-1].refinanced == pytest.approx(100.0 - 3 * 5.0)  # 5 a year saved, 85 left
+    assert v.metrics["refinancing_need_pct"] == pytest.approx(85.0)
+    assert v.metrics["breakeven_haircut_pct"] == 0.0
+
+
+def test_guarantee_pays_shortfalls_and_coverage_is_reported_with_and_without_it() -> None:
     deal = make_deal([asset(base=12.0)], [tranche(100.0, 5.0, 10)],
-                     credit_enhancement={"guarantees": [{"provider": "Gov", "amount": 50.0}]})
+                     credit_enhancement={"guarantees": [{"provider": "Gov", "amount": 50.0,
+                                                         "guarantor_rating": "AA"}]})
     v = value_deal(deal, JAN_2026)
     payment = -npf.pmt(0.05, 10, 100.0)
-    assert v.metrics["dscr_min"] == pytest.approx(1.0)
+    draw = payment - 12.0
+    assert [r.guarantee_draw for r in v.waterfall] == pytest.approx([draw] * 10)
+    assert all(r.shortfall == 0 for r in v.waterfall)
+    # with support: the guarantee left at the start of each period stands behind that period's debt service
+    assert v.metrics["dscr_min"] == pytest.approx((12.0 + 50.0 - 9 * draw) / payment)
     assert v.metrics["dscr_min_unenhanced"] == pytest.approx(12.0 / payment)
-    assert sum(y.support_drawn for y in v.debt_years) == pytest.approx(10 * (payment - 12.0))
+    assert v.metrics["breakeven_haircut_unenhanced_pct"] == 0.0 and v.metrics["breakeven_haircut_pct"] > 0
+
+
+def test_a_guarantee_counts_only_up_to_the_guarantors_quality() -> None:
+    def with_rating(rating: str) -> Any:
+        return value_deal(make_deal([asset(base=12.0)], [tranche(100.0, 5.0, 10)], credit_enhancement={
+            "guarantees": [{"provider": "Local SOE", "amount": 50.0, "guarantor_rating": rating}]}), JAN_2026)
+    strong, junk = with_rating("Baa3"), with_rating("BB+")
+    assert strong.guarantee_counted == 50.0 and junk.guarantee_counted == 0.0
+    assert sum(r.shortfall for r in junk.waterfall) > 0 and junk.metrics["breakeven_haircut_pct"] == 0.0
+    assert any("below investment grade" in n for n in junk.notes)
+
+
+def test_senior_fees_come_before_debt_service() -> None:
+    deal = make_deal([asset(base=30.0)], [tranche(100.0, 6.0, 10)],
+                     fees={"trustee_per_year": 1.0, "servicer_pct_of_collections": 10.0})
+    v = value_deal(deal, JAN_2026)
+    payment = -npf.pmt(0.06, 10, 100.0)
+    assert v.waterfall[0].senior_fees == pytest.approx(4.0) and v.waterfall[0].net_cash_flow == pytest.approx(26.0)
+    assert v.metrics["dscr_min"] == pytest.approx(26.0 / payment)
+    assert v.metrics["leverage"] == pytest.approx(100.0 / 26.0)
+
+
+def test_quarterly_waterfall_pays_a_quarterly_annuity() -> None:
+    deal = make_deal([asset(base=40.0)], [tranche(100.0, 8.0, 5)], payment_frequency="quarterly")
+    v = value_deal(deal, JAN_2026)
+    payment = -npf.pmt(0.02, 20, 100.0)
+    assert len(v.waterfall) == 20
+    assert [r.interest_due + r.principal_due for r in v.waterfall] == pytest.approx([payment] * 20)
+    assert v.metrics["dscr_min"] == pytest.approx(10.0 / payment)
+    assert v.waterfall[-1].notes_outstanding == pytest.approx(0.0, abs=1e-9)
+
+
+def test_reserve_account_draws_and_refills_to_target() -> None:
+    flows = [{"year": y, "amount": a} for y, a in zip(range(2026, 2031), [30, 5, 30, 30, 30], strict=True)]
+    deal = make_deal([asset(cash_flows={"projection": {"explicit": flows}})], [tranche(50.0, 0.0, 5)],
+                     reserves={"cash_reserve": 10.0})
+    v = value_deal(deal, JAN_2026)  # debt service 10 a year; year 2 falls 5 short
+    assert [r.reserve_draw for r in v.waterfall] == pytest.approx([0, 5, 0, 0, 0])
+    assert [r.reserve_funded for r in v.waterfall] == pytest.approx([0, 0, 5, 0, 0])
+    assert v.waterfall[-1].reserve_balance == 0.0  # released when the notes are repaid
+    assert v.metrics["dscr_min_unenhanced"] == pytest.approx(0.5)
+
+
+def test_dscr_trigger_traps_cash_then_rapid_amortisation_prepays() -> None:
+    flows = [{"year": y, "amount": a} for y, a in zip(range(2026, 2032), [30, 30, 15, 15, 30, 30], strict=True)]
+    trap = make_deal([asset(cash_flows={"projection": {"explicit": flows}})], [tranche(60.0, 0.0, 6)],
+                     basis="whole_business", triggers=[{"test": "dscr", "threshold": 1.75, "action": "cash_trap"}])
+    v = value_deal(trap, JAN_2026)  # debt service 10; years 3-4 at 1.5x trap the excess, year 5 releases it
+    assert [r.trigger for r in v.waterfall] == [None, None, "cash_trap", "cash_trap", None, None]
+    assert [r.trapped for r in v.waterfall] == pytest.approx([0, 0, 5, 10, 0, 0])
+    assert v.waterfall[4].residual == pytest.approx(20.0 + 10.0)
+    rapid = make_deal([asset(cash_flows={"projection": {"explicit": flows}})], [tranche(60.0, 0.0, 6)],
+                      basis="whole_business",
+                      triggers=[{"test": "dscr", "threshold": 1.75, "action": "rapid_amortisation"}])
+    r = value_deal(rapid, JAN_2026)
+    assert r.waterfall[2].prepaid == pytest.approx(5.0) and r.waterfall[3].trigger == "rapid_amortisation"
+    assert [w.notes_outstanding for w in r.waterfall] == pytest.approx([50, 40, 25, 10, 0, 0])  # repaid a year early
+
+
+def test_obligor_bucket_counts_as_many_equal_obligors() -> None:
+    franchisees = [{"name": "Franchisees", "sector": "restaurants", "royalty_share_pct": 60.0, "count": 1200},
+                   {"name": "Master licensee", "sector": "restaurants", "royalty_share_pct": 40.0}]
+    v = value_deal(make_deal([asset(kind="trademark", licensees=franchisees)]), JAN_2026)
+    assert v.metrics["largest_licensee_share_pct"] == pytest.approx(40.0)
+    assert v.metrics["obligor_hhi"] == pytest.approx(0.4 ** 2 + 1200 * (0.6 / 1200) ** 2)
 
 
 def test_breakeven_haircut_matches_the_closed_form_without_support() -> None:
@@ -224,9 +306,10 @@ def test_zero_haircut_is_the_base_case_and_min_dscr_at_h_star_is_one(base: float
     assert row.pool_value == pytest.approx(v.pool_value)
     assert row.dscr_min == pytest.approx(v.metrics["dscr_min"])
     h = v.metrics["breakeven_haircut_pct"] / 100
-    if 0 < h < 1:
-        at = value_deal(build(1 - h), JAN_2026)
-        assert at.metrics["dscr_min"] == pytest.approx(1.0, abs=1e-5)
+    if 0.001 < h < 0.999:  # just inside h* every payment is made; just outside something is not
+        inside, outside = value_deal(build(1 - h + 1e-4), JAN_2026), value_deal(build(1 - h - 1e-4), JAN_2026)
+        assert sum(r.shortfall + r.refinanced for r in inside.waterfall) == pytest.approx(0.0, abs=1e-9)
+        assert sum(r.shortfall + r.refinanced for r in outside.waterfall) > 0
 
 
 @PROPS

@@ -44,7 +44,7 @@ def test_dineequity_shaped_deal_passes_the_whole_business_band() -> None:
     checks = eligibility_checks(deal, value_deal(deal, as_of), load_rulebook(ROOT / "rulesets"), as_of)
     wbs = next(c for c in checks if c.rule_id == "ELIG-DSCR-WBS")
     assert wbs.status == "pass" and wbs.pass_threshold == 1.75 and wbs.value == pytest.approx(4.94, abs=0.01)
-    assert wbs.reference.publisher == "KBRA" and wbs.params and wbs.params[0].effective_from == date(1990, 1, 1)
+    assert wbs.reference.kind == "proposal" and wbs.params and wbs.params[0].effective_from == date(1990, 1, 1)
     assert "ELIG-DSCR-ROYALTY" not in statuses(checks)
 
 
@@ -69,7 +69,8 @@ def test_value_markdown_explains_the_figures() -> None:
     assert result.exit_code == 0, result.output
     for heading in ("# Valuation of", "## Debt years", "## Metrics", "## Eligibility checks", "## Stress grid"):
         assert heading in result.output
-    assert "| ELIG-LTV |" in result.output and "KBRA" in result.output
+    assert "| ELIG-LTV |" in result.output and "(proposal)" in result.output
+    assert "## Waterfall (annual payments)" in result.output
 
 
 def test_value_bad_input_exits_2_with_one_line_per_problem(tmp_path: Path) -> None:

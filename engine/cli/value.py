@@ -57,17 +57,32 @@ def markdown(v: Valuation, checks: list[Finding]) -> str:
            f"{cur} {_money(v.relief_from_royalty_value)}",
            f"- cost approach: {cur} {_money(v.cost_value)} (gap {_num(v.cost_gap_pct, 1)} %)",
            f"- market approach: {cur} {_money(v.market_value)} (gap {_num(v.market_gap_pct, 1)} %)",
-           f"- guarantees and reserves available: {cur} {_money(v.support)}", "",
+           f"- third-party appraisal: {cur} {_money(v.appraisal_value)} (gap {_num(v.appraisal_gap_pct, 1)} %)",
+           f"- reserve at closing and counted guarantees: {cur} {_money(v.support)} "
+           f"(guarantees counted {cur} {_money(v.guarantee_counted)})", "",
            "## Assets", "", "| asset | kind | life end | limited by | remaining y | value | share % |",
            "|---|---|---|---|---:|---:|---:|"]
     out += [f"| {a.id} | {a.kind} | {a.life_end or '-'} | {a.limited_by} | {_num(a.remaining_life_years, 1)} | "
             f"{_money(a.income_value)} | {_num(a.value_share_pct, 1)} |" for a in v.assets]
     if v.licensees:
-        out += ["", "Largest licensees: " + "; ".join(f"{lic.name} {lic.share_pct:.1f} %" for lic in v.licensees[:5])]
-    out += ["", "## Debt years", "", "| year | from | cash flow | interest | principal | balloon | DSCR | unenhanced |",
+        out += ["", "Largest licensees: " + "; ".join(
+            f"{lic.name} {lic.share_pct:.1f} %" + (f" ({lic.count:,} obligors)" if lic.count > 1 else "")
+            for lic in v.licensees[:5])]
+    out += ["", "## Debt years", "", "| year | from | collections | interest | sched. principal | bullets | DSCR with support | unenhanced |",
             "|---:|---|---:|---:|---:|---:|---:|---:|"]
     out += [f"| {y.year} | {y.start} | {_money(y.cash_flow)} | {_money(y.interest)} | {_money(y.principal)} | "
             f"{_money(y.balloon)} | {_num(y.dscr)} | {_num(y.dscr_unenhanced)} |" for y in v.debt_years]
+    out += ["", f"## Waterfall ({v.payment_frequency} payments)", "",
+            "| # | from | collections | senior fees | NCF | interest | sched. principal | bullet | reserve draw | "
+            "reserve funded | reserve | guarantee draw | accumulated | trapped | prepaid | residual | shortfall | "
+            "refinanced | notes outstanding | trigger | DSCR | with support |",
+            "|---:|---|" + "---:|" * 17 + "---|---:|---:|"]
+    out += [f"| {r.period} | {r.start} | {_money(r.collections)} | {_money(r.senior_fees)} | {_money(r.net_cash_flow)} | "
+            f"{_money(sum(r.interest_paid.values()))} | {_money(r.principal_due)} | {_money(r.bullet_due)} | "
+            f"{_money(r.reserve_draw)} | {_money(r.reserve_funded)} | {_money(r.reserve_balance)} | "
+            f"{_money(r.guarantee_draw)} | {_money(r.accumulated)} | {_money(r.trapped)} | {_money(r.prepaid)} | "
+            f"{_money(r.residual)} | {_money(r.shortfall)} | {_money(r.refinanced)} | {_money(r.notes_outstanding)} | "
+            f"{r.trigger or '-'} | {_num(r.dscr)} | {_num(r.dscr_with_support)} |" for r in v.waterfall]
     if v.dscr_first_breach_year:
         out += ["", f"First DSCR breach (below 1.0x): debt year {v.dscr_first_breach_year}"]
     out += ["", "## Metrics", "", "| metric | value | unit |", "|---|---:|---|"]

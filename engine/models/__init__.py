@@ -6,6 +6,7 @@ Submodules group the models by pipeline stage; this module re-exports them.
 from engine.models.base import CrossFieldError, Strict
 from engine.models.deal import (
     Allocation,
+    Appraisal,
     AssetKind,
     AssetStatus,
     CashFlows,
@@ -13,6 +14,7 @@ from engine.models.deal import (
     Deal,
     DocumentRef,
     ExternalReview,
+    Fees,
     Framework,
     Guarantee,
     IcmaCategory,
@@ -29,10 +31,12 @@ from engine.models.deal import (
     ReportingCommitment,
     Reserves,
     SDGClaim,
+    SourceRef,
     Sector,
     Structure,
     SustainabilityLinkedTerms,
     Tranche,
+    Trigger,
     ValuationAssumptions,
     YearAmount,
 )
@@ -88,10 +92,11 @@ from engine.models.valuation import (
     TrancheSummary,
     Valuation,
     ValuationPeriod,
+    WaterfallRow,
 )
 
 __all__ = [
-    "Allocation", "AssetKind", "AssetStatus", "CashFlows", "CreditEnhancement", "CrossFieldError", "Deal",
+    "Allocation", "Appraisal", "Fees", "SourceRef", "Trigger", "WaterfallRow", "AssetKind", "AssetStatus", "CashFlows", "CreditEnhancement", "CrossFieldError", "Deal",
     "DocumentRef", "ExternalReview", "Framework", "Guarantee", "IPAsset", "IcmaCategory", "ImpactKPI",
     "Licensee", "Lien", "Litigation", "ManagementOfProceeds", "Party", "ProjectSelection", "Projection",
     "Reporting", "ReportingCommitment", "Reserves", "SDGClaim", "Sector", "Strict", "Structure",

@@ -62,6 +62,9 @@ class Tranche(Strict):
     schedule: list[Money] | None = Field(default=None, description="principal repaid in each year, for 'schedule'")
     seniority: Literal["senior", "mezzanine", "junior", "equity"] = "senior"
     rating: str | None = None
+    bullet_repayment: Literal["accumulated_cash", "refinance"] | None = Field(
+        default=None, description="how a bullet is repaid at maturity: from cash accumulated out of collections, "
+        "or by refinancing (default: refinance for whole-business deals, accumulated cash otherwise)")
 
     @model_validator(mode="after")
     def _schedule_repays_principal(self) -> Tranche:
@@ -101,6 +104,9 @@ class Guarantee(Strict):
     provider: NonEmptyStr
     amount: PositiveMoney
     type: Literal["full", "partial", "first_loss"] = "partial"
+    guarantor_rating: str | None = Field(
+        default=None, description="the guarantor's long-term rating (S&P/Fitch 'BBB-' or Moody's 'Baa3' style); a "
+        "guarantee counts as support only up to the guarantor's quality")
 
 
 class CreditEnhancement(Strict):
@@ -111,6 +117,28 @@ class CreditEnhancement(Strict):
 class Reserves(Strict):
     interest_reserve_months: float = Field(default=0.0, ge=0, le=60)
     cash_reserve: Money = 0.0
+    target_months_of_debt_service: float | None = Field(
+        default=None, ge=0, le=60, description="reserve account target in months of current debt service; "
+        "refilled from excess cash after debt service (default: the amount funded at closing)")
+
+
+class Fees(Strict):
+    """Senior fees and expenses, paid from collections before any interest."""
+
+    trustee_per_year: Money = 0.0
+    servicer_pct_of_collections: Percent = 0.0
+    other_senior_per_year: Money = 0.0
+    tax_pct_of_collections: Percent = Field(default=0.0, description="taxes or withholding on collections")
+
+
+class Trigger(Strict):
+    """A performance test on the trailing year; while it is breached, excess cash is trapped or pays down notes."""
+
+    test: Literal["dscr", "leverage"]
+    threshold: float = Field(gt=0, description="dscr: breached below it; leverage (debt / NCF): breached above it")
+    action: Literal["cash_trap", "rapid_amortisation"]
+    trap_pct: Percent = Field(default=100.0, description="cash_trap: share of excess cash kept in the trap account")
+    effective_from: IsoDate | None = None
 
 
 class Licensee(Strict):
@@ -118,6 +146,8 @@ class Licensee(Strict):
     sector: Sector
     country: Country | None = None
     royalty_share_pct: Percent
+    count: int = Field(default=1, ge=1, description="a bucket of this many obligors sharing royalty_share_pct "
+                       "(e.g. 1,300 franchisees); concentration treats them as equal separate obligors")
 
 
 class Litigation(Strict):
@@ -338,6 +368,23 @@ class DocumentRef(Strict):
     title: str | None = None
 
 
+class Appraisal(Strict):
+    """A third-party appraisal of the pool, compared with the model's value."""
+
+    value: PositiveMoney
+    appraiser: NonEmptyStr
+    date: IsoDate
+    method: Literal["income", "relief_from_royalty", "cost", "market", "mixed"]
+
+
+class SourceRef(Strict):
+    """Where a deal's facts come from (public documents for real-deal examples)."""
+
+    title: NonEmptyStr
+    url: str | None = None
+    facts: list[str] = []
+
+
 class ValuationAssumptions(Strict):
     discount_rate_pct: float = Field(default=10.0, gt=0, le=100)
     convention: Literal["end", "mid"] = "end"
@@ -345,6 +392,7 @@ class ValuationAssumptions(Strict):
     tax_amortisation_benefit: bool = False
     market_multiple: float | None = Field(default=None, gt=0, le=100,
                                           description="multiple of trailing net royalty income")
+    appraisal: Appraisal | None = None
 
 
 class Deal(Strict):
@@ -365,6 +413,12 @@ class Deal(Strict):
     framework: Framework = Framework()
     documents: list[DocumentRef] = []
     valuation: ValuationAssumptions = ValuationAssumptions()
+    payment_frequency: Literal["annual", "semi_annual", "quarterly", "monthly"] = "annual"
+    fees: Fees = Fees()
+    triggers: list[Trigger] = []
+    turbo_pct: Percent = Field(default=0.0, description="share of residual cash always used to prepay notes")
+    sources: list[SourceRef] = []
+    assumptions: list[str] = Field(default=[], description="every assumption made where public facts stop")
 
     @property
     def principal(self) -> float:
