@@ -70,8 +70,8 @@ def value_deal(deal: Deal, as_of: date, *, stress_grid: bool = True) -> Valuatio
     outstanding_each = _outstanding_each(deal, both, remaining)
     outstanding = float(sum(outstanding_each))
     cut = remaining.astype(float)
-    haircut = waterfall.breakeven(t, cash, cut, 1.0)
-    haircut_alone = waterfall.breakeven(t, cash, cut, 0.0) if available > 0 else None
+    haircuts = waterfall.breakeven(t, cash, cut, [1.0, 0.0] if available > 0 else [1.0])
+    haircut, haircut_alone = haircuts[0], (haircuts[1] if available > 0 else None)
 
     assets = _assets(deal, grid, as_of, income, tv, pool_value)
     licensees = _licensees(deal, income, pool_value)

@@ -213,18 +213,24 @@ def run(t: Terms, cash: np.ndarray, support: np.ndarray) -> Run:
     last = np.array([int(np.flatnonzero(t.amort[i] + t.bullet_cash[i] + t.bullet_refi[i] > 0).max(initial=-1))
                      for i in range(k)])
     months = 12 // t.per_year
-    for p in range(n):
+    zeros_k, zeros_s = np.zeros((s, k)), np.zeros(s)
+    accumulating, prepaying = bool(cash_bullet.any()), bool(t.triggers) or t.turbo > 0
+    scale_done = 1e-9 * max(float(t.principal.sum()), 1.0)
+    for p in range(n):  # only the period loop is in Python; every step is over all scenarios at once
         c = np.maximum(cash[:, p], 0.0)
         fees = t.fee_fixed + t.fee_pct * np.maximum(c, 0.0)
         interest = bal * t.rate
         sched = np.minimum(t.amort[:, p], bal)
-        due_at_end = (last == p)[None, :]
-        sched = np.where(due_at_end & ~(t.bullet_cash[:, p] + t.bullet_refi[:, p] > 0)[None, :], bal, sched)
-        bullet = np.where(t.bullet_cash[:, p][None, :] > 0, bal - sched, 0.0)
-        refi = np.where(t.bullet_refi[:, p][None, :] > 0, bal - sched, 0.0)
-        from_acc = np.minimum(acc, bullet.sum(axis=1))
-        acc -= from_acc
-        bullet_need = bullet - _sequential(from_acc, bullet)  # what cash must still meet, by class
+        if (last == p).any():  # a class's final period: all it still owes is due
+            sched = np.where(((last == p) & ~(t.bullet_cash[:, p] + t.bullet_refi[:, p] > 0))[None, :], bal, sched)
+        if t.bullet_cash[:, p].any():
+            bullet = np.where(t.bullet_cash[:, p][None, :] > 0, bal - sched, 0.0)
+            from_acc = np.minimum(acc, bullet.sum(axis=1))
+            acc = acc - from_acc
+            bullet_need = bullet - _sequential(from_acc, bullet)  # what cash must still meet, by class
+        else:
+            bullet = bullet_need = zeros_k
+        refi = np.where(t.bullet_refi[:, p][None, :] > 0, bal - sched, 0.0) if t.bullet_refi[:, p].any() else zeros_k
         due = np.concatenate([fees[:, None], interest, sched, bullet_need], axis=1)
         need = due.sum(axis=1)
         gap = np.maximum(need - c, 0.0)
@@ -251,10 +257,11 @@ def run(t: Terms, cash: np.ndarray, support: np.ndarray) -> Run:
         reserve, excess = reserve + fund, excess - fund
         # triggers on the trailing year
         lo = max(0, p - t.per_year + 1)
-        tr_ncf = out["ncf"][:, lo:p + 1].sum(axis=1)
-        tr_ds = (out["interest_due"][:, lo:p + 1] + out["principal_due"][:, lo:p + 1]).sum(axis=1)
-        annual_ncf = tr_ncf * t.per_year / (p + 1 - lo)
-        trapping = np.zeros(s)
+        trapping = zeros_s
+        if t.triggers:
+            tr_ncf = out["ncf"][:, lo:p + 1].sum(axis=1)
+            tr_ds = (out["interest_due"][:, lo:p + 1] + out["principal_due"][:, lo:p + 1]).sum(axis=1)
+            annual_ncf = tr_ncf * t.per_year / (p + 1 - lo)
         for test, threshold, action, share, first in t.triggers:
             if p < first:
                 continue
@@ -266,20 +273,24 @@ def run(t: Terms, cash: np.ndarray, support: np.ndarray) -> Run:
                 rapid |= breached
             else:
                 trapping = np.maximum(trapping, np.where(breached, share, 0.0))
-        prepay = np.where(rapid, excess, 0.0)
-        excess -= prepay
-        owed_cash = (bal * cash_bullet[None, :]).sum(axis=1)
-        deposit = np.minimum(excess, np.maximum(owed_cash - acc, 0.0))
-        acc, excess = acc + deposit, excess - deposit
-        kept = excess * trapping
-        release = np.where(trapping > 0, 0.0, trap)
-        trap, excess = trap + kept - release, excess - kept + release
-        turbo = excess * t.turbo
-        prepay, excess = prepay + turbo, excess - turbo
-        pre = _sequential(prepay, bal)
-        bal = bal - pre
-        excess += prepay - pre.sum(axis=1)  # more than the notes outstanding goes to residual
-        done = bal.sum(axis=1) <= 1e-9 * max(float(t.principal.sum()), 1.0)
+        prepay = np.where(rapid, excess, 0.0) if prepaying else zeros_s
+        excess = excess - prepay
+        if accumulating:
+            owed_cash = (bal * cash_bullet[None, :]).sum(axis=1)
+            deposit = np.minimum(excess, np.maximum(owed_cash - acc, 0.0))
+            acc, excess = acc + deposit, excess - deposit
+        if prepaying:
+            kept = excess * trapping
+            release = np.where(trapping > 0, 0.0, trap)
+            trap, excess = trap + kept - release, excess - kept + release
+            turbo = excess * t.turbo
+            prepay, excess = prepay + turbo, excess - turbo
+            pre = _sequential(prepay, bal)
+            bal = bal - pre
+            excess = excess + prepay - pre.sum(axis=1)  # more than the notes outstanding goes to residual
+        else:
+            pre = zeros_k
+        done = bal.sum(axis=1) <= scale_done
         excess = excess + np.where(done, reserve + acc + trap, 0.0)
         reserve, acc, trap = (np.where(done, 0.0, x) for x in (reserve, acc, trap))
         int_paid[:, :, p], prin_paid[:, :, p], balance[:, :, p] = ip, sp + bp + (bullet - bullet_need) + pre, bal
@@ -296,29 +307,29 @@ def run(t: Terms, cash: np.ndarray, support: np.ndarray) -> Run:
     return Run(collections=cash, interest_paid=int_paid, principal_paid=prin_paid, balance=balance, **out)
 
 
-def breakeven(t: Terms, cash: np.ndarray, cut: np.ndarray, support: float, tol: float = 1e-7) -> float:
+def breakeven(t: Terms, cash: np.ndarray, cut: np.ndarray, supports: list[float],
+              tol: float = 1e-6) -> list[float]:
     """Largest uniform cut h of collections (in the periods where ``cut``) with every payment still made.
 
-    ``support`` is 1.0 (reserve and counted guarantee) or 0.0 (pool cash alone). Each pass runs
-    the waterfall for 33 haircuts at once and keeps the bracket between the last one that
-    holds and the first that fails; five passes narrow it below ``tol``.
+    One h* per entry of ``supports``: 1.0 counts the reserve funded at closing and the counted
+    guarantee, 0.0 is pool cash alone. Each pass runs the waterfall for 101 haircuts per support
+    in one vectorised call and keeps the bracket between the last haircut that holds and the
+    first that fails (h = 0 and h = 1 are on the first pass's grid); three passes narrow it to
+    ``tol`` (0.0001 percentage points).
     """
-    points = 33
-
-    def holds(hs: np.ndarray) -> np.ndarray:
-        scaled = cash[None, :] * (1.0 - hs[:, None] * cut[None, :])
-        return run(t, scaled, np.full(hs.size, support)).paid_in_full
-
-    ends = holds(np.array([0.0, 1.0]))
-    if not ends[0]:
-        return 0.0
-    if ends[1]:
-        return 1.0
-    lo, hi = 0.0, 1.0
-    while hi - lo > tol:
-        hs = np.linspace(lo, hi, points)
-        ok = holds(hs)
-        fail = np.flatnonzero(~ok)
-        first_fail = int(fail[0]) if fail.size else points - 1
-        lo, hi = float(hs[max(first_fail - 1, 0)]), float(hs[first_fail])
-    return lo
+    points, m = 101, len(supports)
+    lo, hi = np.zeros(m), np.ones(m)
+    while True:
+        hs = lo[:, None] + (hi - lo)[:, None] * np.linspace(0.0, 1.0, points)[None, :]  # m x points
+        scaled = cash[None, :] * (1.0 - hs.reshape(-1)[:, None] * cut[None, :])
+        ok = run(t, scaled, np.repeat(np.asarray(supports, dtype=float), points)).paid_in_full.reshape(m, points)
+        ok = np.cumprod(ok, axis=1).astype(bool)  # a cut beyond the first failure does not count
+        n_ok = ok.sum(axis=1)
+        first = lo == 0.0
+        done_zero = first & (n_ok == 0)
+        done_one = first & (n_ok == points)
+        k = np.clip(n_ok, 1, points - 1)
+        lo = np.where(done_zero, 0.0, np.where(done_one, 1.0, hs[np.arange(m), k - 1]))
+        hi = np.where(done_zero, 0.0, np.where(done_one, 1.0, hs[np.arange(m), k]))
+        if float((hi - lo).max()) <= tol:
+            return [float(x) for x in lo]
