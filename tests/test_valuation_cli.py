@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from engine.cli import main
+from engine.deals import load_deal
 from engine.rules import load_rulebook
 from engine.valuation import value_deal
 from engine.valuation.checks import eligibility_checks
@@ -57,9 +58,17 @@ def test_value_json_has_valuation_and_checks_for_every_example(path: Path) -> No
     assert out["valuation"]["pool_value"] > 0 and out["valuation"]["metrics"]["pool_value"] > 0
     checks = [c for c in out["checks"] if c["effect"] == "check"]
     ids = {c["rule_id"] for c in checks}
+    deal = load_deal(path)
     # ELIG-CONC-ASSET does not apply to whole-business deals (the brand is the business); licensees are checked
-    assert {"ELIG-LTV", "ELIG-CONC-LICENSEE", "ELIG-LIFE-CUSHION"} <= ids
-    assert ("ELIG-CONC-ASSET" in ids) == (out["valuation"]["deal_id"] != "verdant-grill-wbs-2025")
+    # where the deal names them
+    assert {"ELIG-LTV", "ELIG-LIFE-CUSHION"} <= ids
+    assert ("ELIG-CONC-LICENSEE" in ids) == any(a.licensees for a in deal.assets)
+    assert ("ELIG-CONC-ASSET" in ids) == (deal.structure.collateral_basis != "whole_business")
+    rows = out["valuation"]["waterfall"]
+    assert len(rows) == max(t.tenor_years for t in deal.tranches) * {"annual": 1, "semi_annual": 2, "quarterly": 4,
+                                                                    "monthly": 12}[deal.payment_frequency]
+    assert {"collections", "senior_fees", "interest_paid", "principal_paid", "reserve_balance", "residual",
+            "dscr", "dscr_with_support"} <= set(rows[0])
     assert all(c["status"] in ("pass", "watch", "fail") and c["reference"]["title"] for c in checks)
 
 

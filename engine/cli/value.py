@@ -57,7 +57,9 @@ def markdown(v: Valuation, checks: list[Finding]) -> str:
            f"{cur} {_money(v.relief_from_royalty_value)}",
            f"- cost approach: {cur} {_money(v.cost_value)} (gap {_num(v.cost_gap_pct, 1)} %)",
            f"- market approach: {cur} {_money(v.market_value)} (gap {_num(v.market_gap_pct, 1)} %)",
-           f"- third-party appraisal: {cur} {_money(v.appraisal_value)} (gap {_num(v.appraisal_gap_pct, 1)} %)",
+           f"- third-party appraisal: {cur} {_money(v.appraisal_value)} (gap {_num(v.appraisal_gap_pct, 1)} %; "
+           f"LTV on it {_num(v.ltv_appraisal_pct, 1)} %)",
+           f"- LTV ({_num(v.metrics['ltv_pct'], 1)} %) uses the {v.ltv_basis} value",
            f"- reserve at closing and counted guarantees: {cur} {_money(v.support)} "
            f"(guarantees counted {cur} {_money(v.guarantee_counted)})", "",
            "## Assets", "", "| asset | kind | life end | limited by | remaining y | value | share % |",
@@ -68,7 +70,8 @@ def markdown(v: Valuation, checks: list[Finding]) -> str:
         out += ["", "Largest licensees: " + "; ".join(
             f"{lic.name} {lic.share_pct:.1f} %" + (f" ({lic.count:,} obligors)" if lic.count > 1 else "")
             for lic in v.licensees[:5])]
-    out += ["", "## Debt years", "", "| year | from | collections | interest | sched. principal | bullets | DSCR with support | unenhanced |",
+    out += ["", "## Debt years", "",
+            "| year | from | collections | interest | sched. principal | bullets | DSCR with support | unenhanced |",
             "|---:|---|---:|---:|---:|---:|---:|---:|"]
     out += [f"| {y.year} | {y.start} | {_money(y.cash_flow)} | {_money(y.interest)} | {_money(y.principal)} | "
             f"{_money(y.balloon)} | {_num(y.dscr)} | {_num(y.dscr_unenhanced)} |" for y in v.debt_years]
@@ -77,7 +80,8 @@ def markdown(v: Valuation, checks: list[Finding]) -> str:
             "reserve funded | reserve | guarantee draw | accumulated | trapped | prepaid | residual | shortfall | "
             "refinanced | notes outstanding | trigger | DSCR | with support |",
             "|---:|---|" + "---:|" * 17 + "---|---:|---:|"]
-    out += [f"| {r.period} | {r.start} | {_money(r.collections)} | {_money(r.senior_fees)} | {_money(r.net_cash_flow)} | "
+    out += [f"| {r.period} | {r.start} | {_money(r.collections)} | {_money(r.senior_fees)} | "
+            f"{_money(r.net_cash_flow)} | "
             f"{_money(sum(r.interest_paid.values()))} | {_money(r.principal_due)} | {_money(r.bullet_due)} | "
             f"{_money(r.reserve_draw)} | {_money(r.reserve_funded)} | {_money(r.reserve_balance)} | "
             f"{_money(r.guarantee_draw)} | {_money(r.accumulated)} | {_money(r.trapped)} | {_money(r.prepaid)} | "

@@ -31,8 +31,8 @@ from engine.models.deal import (
     ReportingCommitment,
     Reserves,
     SDGClaim,
-    SourceRef,
     Sector,
+    SourceRef,
     Structure,
     SustainabilityLinkedTerms,
     Tranche,
@@ -96,7 +96,8 @@ from engine.models.valuation import (
 )
 
 __all__ = [
-    "Allocation", "Appraisal", "Fees", "SourceRef", "Trigger", "WaterfallRow", "AssetKind", "AssetStatus", "CashFlows", "CreditEnhancement", "CrossFieldError", "Deal",
+    "Allocation", "Appraisal", "AssetKind", "AssetStatus", "CashFlows", "CreditEnhancement", "CrossFieldError",
+    "Deal", "Fees", "SourceRef", "Trigger", "WaterfallRow",
     "DocumentRef", "ExternalReview", "Framework", "Guarantee", "IPAsset", "IcmaCategory", "ImpactKPI",
     "Licensee", "Lien", "Litigation", "ManagementOfProceeds", "Party", "ProjectSelection", "Projection",
     "Reporting", "ReportingCommitment", "Reserves", "SDGClaim", "Sector", "Strict", "Structure",

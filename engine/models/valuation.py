@@ -139,6 +139,8 @@ class Valuation(Strict):
     guarantee_counted: Money  # guarantees counted as support after the guarantor-rating limit
     appraisal_value: Money | None  # third-party appraisal, when given
     appraisal_gap_pct: Pct | None  # (appraisal - pool value) / pool value
+    ltv_basis: str  # which value ltv_pct divides by
+    ltv_appraisal_pct: Pct | None  # notes outstanding / third-party appraisal, beside ltv_pct
     metrics: dict[str, float]
     units: dict[str, str]
     notes: list[str]

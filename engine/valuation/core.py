@@ -75,8 +75,8 @@ def value_deal(deal: Deal, as_of: date, *, stress_grid: bool = True) -> Valuatio
 
     assets = _assets(deal, grid, as_of, income, tv, pool_value)
     licensees = _licensees(deal, income, pool_value)
-    first_year_cash = float(by_period[:, 0].sum())
-    ncf_first_year = first_year_cash * (1 - t.fee_pct) - t.fee_fixed * t.per_year
+    upcoming = both.ncf[0, remaining][:t.per_year]  # the next year of payment periods
+    ncf_first_year = float(upcoming.sum()) * t.per_year / max(upcoming.size, 1)
     metrics = compute(Inputs(
         deal=deal, grid=grid, income=income, pool_value=pool_value, licensees=licensees,
         ncf_first_year=ncf_first_year, outstanding=outstanding, as_of=as_of,
@@ -114,6 +114,8 @@ def value_deal(deal: Deal, as_of: date, *, stress_grid: bool = True) -> Valuatio
         guarantee_counted=t.guarantee,
         appraisal_value=appraisal.value if appraisal else None,
         appraisal_gap_pct=100 * (appraisal.value - pool_value) / pool_value if appraisal else None,
+        ltv_basis="income approach (model)",
+        ltv_appraisal_pct=100 * outstanding / appraisal.value if appraisal else None,
         metrics=metrics, units={k: METRIC_UNITS[k] for k in metrics},
         notes=[f"every note matured by {requested}; valued as at the issue date {as_of}"] * matured
         + _notes(deal, grid, both, t, tv, max(maturities)))
@@ -264,7 +266,8 @@ def _notes(deal: Deal, grid: Grid, run: waterfall.Run, t: waterfall.Terms, tv: n
         elif lf.end is not None:
             notes.append(f"{asset.id}: cash flows stop at {lf.end} ({lf.limited_by} end)")
         elif value > 0:
-            notes.append(f"{asset.id}: no legal, licence or economic end; terminal value {value:,.0f} after its forecast")
+            notes.append(f"{asset.id}: no legal, licence or economic end; terminal value {value:,.0f} "
+                         "after its forecast")
     notes += waterfall.guarantee_counted(deal)[1]
     for i, name in enumerate(t.names):
         refi = float(t.bullet_refi[i].any() * _bullet_amount(run, t, i))

@@ -15,8 +15,9 @@ Each is present only where it applies:
 - ``refinancing_need_pct`` (percent): bullets left to refinancing (stated, or because the
   accumulated cash, reserve and guarantee fell short) as a share of the notes' principal.
 - ``ltv_pct`` (percent): notes outstanding at as_of / pool value.
-- ``leverage`` (ratio): notes outstanding / net cash flow (collections - senior fees) in the
-  first year after as_of; the sizing test of whole-business deals.
+- ``leverage`` (ratio): notes outstanding / net cash flow (collections - senior fees) of the
+  next year of payment periods still running at as_of (annualised if fewer remain); the sizing
+  test of whole-business deals.
 - ``obligor_hhi`` (ratio, 0-1): Herfindahl-Hirschman index of licensee shares of pool value, a
   bucket of ``count`` obligors counted as that many equal obligors; only if licensees are named.
 - ``largest_asset_share_pct`` (percent): largest single asset's share of pool value.
@@ -61,7 +62,7 @@ class Inputs:
     income: np.ndarray  # value per asset
     pool_value: float
     licensees: list[LicenseeShare]
-    ncf_first_year: float  # collections less senior fees in the first year after as_of
+    ncf_first_year: float  # collections less senior fees over the next year of payment periods
     outstanding: float
     as_of: date
     maturity: date

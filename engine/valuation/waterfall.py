@@ -36,19 +36,19 @@ PER_YEAR = {"annual": 1, "semi_annual": 2, "quarterly": 4, "monthly": 12}
 # A guarantee substitutes credit only up to the guarantor's quality. Our proposal (no standard sets it):
 # an investment-grade guarantor (BBB-/Baa3 or better) counts in full, one rated below counts for nothing;
 # an unrated guarantee counts in full and the notes say it is unrated.
-_INVESTMENT_GRADE = {"AAA", "AA+", "AA", "AA-", "A+", "A", "A-", "BBB+", "BBB", "BBB-",
-                     "AAA", "AA1", "AA2", "AA3", "A1", "A2", "A3", "BAA1", "BAA2", "BAA3"}
+_INVESTMENT_GRADE = frozenset({"AAA", "AA+", "AA", "AA-", "A+", "A", "A-", "BBB+", "BBB", "BBB-",  # S&P / Fitch
+                               "AA1", "AA2", "AA3", "A1", "A2", "A3", "BAA1", "BAA2", "BAA3"})  # Moody's
 
 
 def guarantee_counted(deal: Deal) -> tuple[float, list[str]]:
     """Guarantee amounts counted as support after the guarantor-rating limit, and notes on what was cut."""
     total, notes = 0.0, []
     for g in deal.credit_enhancement.guarantees:
-        rating = (g.guarantor_rating or "").strip().upper().removesuffix(" (SF)")
+        rating = (g.guarantor_rating or "").upper().replace("(SF)", "").strip()
         if not rating:
             total += g.amount
             notes.append(f"guarantee by {g.provider}: guarantor unrated, counted in full")
-        elif rating.lstrip("CN-").upper() in _INVESTMENT_GRADE or rating in _INVESTMENT_GRADE:
+        elif rating in _INVESTMENT_GRADE:
             total += g.amount
         else:
             notes.append(f"guarantee by {g.provider}: guarantor rated {g.guarantor_rating}, below investment grade, "
@@ -109,7 +109,7 @@ def terms(deal: Deal) -> Terms:
     first_year_interest = sum(t.principal * t.coupon_pct / 100 for t in deal.tranches)
     reserve = deal.reserves.cash_reserve + deal.reserves.interest_reserve_months / 12 * first_year_interest
     issue = deal.issue_date
-    triggers = []
+    triggers: list[tuple[str, float, str, float, int]] = []
     for trig in deal.triggers:
         start = 0
         if trig.effective_from is not None and trig.effective_from > issue:
@@ -209,7 +209,7 @@ def run(t: Terms, cash: np.ndarray, support: np.ndarray) -> Run:
     guarantee = t.guarantee * support
     acc, trap = np.zeros(s), np.zeros(s)
     rapid = np.zeros(s, dtype=bool)
-    cash_bullet = t.bullet_cash.any(axis=1)  # K: classes repaid from accumulated cash
+    cash_bullet = np.asarray(t.bullet_cash.any(axis=1))  # K: classes repaid from accumulated cash
     last = np.array([int(np.flatnonzero(t.amort[i] + t.bullet_cash[i] + t.bullet_refi[i] > 0).max(initial=-1))
                      for i in range(k)])
     months = 12 // t.per_year
@@ -249,10 +249,7 @@ def run(t: Terms, cash: np.ndarray, support: np.ndarray) -> Run:
         out["ncf"][:, p], out["interest_due"][:, p], out["principal_due"][:, p] = ncf, interest.sum(axis=1), \
             sched.sum(axis=1)
         # reserve account back to target
-        if t.reserve_target_months is None:
-            target = t.reserve * support
-        else:
-            target = t.reserve_target_months / months * ds
+        target = t.reserve * support if t.reserve_target_months is None else t.reserve_target_months / months * ds
         fund = np.minimum(excess, np.maximum(target - reserve, 0.0))
         reserve, excess = reserve + fund, excess - fund
         # triggers on the trailing year
