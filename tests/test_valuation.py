@@ -446,3 +446,33 @@ def test_valuing_mid_life_counts_only_the_remaining_years_and_balance() -> None:
     balance_after_4_years = npf.fv(0.06, 4, npf.pmt(0.06, 10, 100.0), 100.0)
     assert v.tranches[0].outstanding == pytest.approx(-balance_after_4_years)
     assert v.pool_value == pytest.approx(present_value([30.0] * 16, 0.08))
+
+
+# --- independent valuation methods --------------------------------------------------------------------------
+
+def test_relief_from_royalty_prices_revenue_at_the_arms_length_rate_after_tax_and_tab() -> None:
+    deal = make_deal([asset(base=50.0, royalty_rate_pct=5.0, arms_length_royalty_pct=4.0)],
+                     valuation={"tax_rate_pct": 21.0, "tax_amortisation_benefit": True})
+    v = value_deal(deal, JAN_2026)
+    revenue_value = v.pool_value / 0.05  # collections are 5 % of revenue
+    assert v.relief_from_royalty_value == pytest.approx(revenue_value * 0.04 * 0.79 * tab_factor(0.21, 0.08))
+    rfr = next(m for m in v.methods if m.method == "relief_from_royalty")
+    assert "arm's-length" in rfr.basis and "1 of 1" in rfr.basis
+    plain = value_deal(make_deal([asset(base=50.0)], valuation={"tax_rate_pct": 21.0}), JAN_2026)
+    assert "not independent" in next(m for m in plain.methods if m.method == "relief_from_royalty").basis
+
+
+def test_cost_market_and_appraisal_are_reconciled_beside_the_income_value() -> None:
+    deal = make_deal([asset(base=20.0, replacement_cost=100.0, developer_profit_pct=20.0, obsolescence_pct=25.0,
+                            cash_flows={"history": [{"year": 2025, "amount": 18.0}],
+                                        "projection": {"base": 20.0, "start_year": 2026, "years": 20}})],
+                     valuation={"comparables": [{"name": "X", "multiple": 6.0}, {"name": "Y", "multiple": 8.0},
+                                                {"name": "Z", "multiple": 12.0}],
+                                "appraisal": {"value": 150.0, "appraiser": "A", "date": "2025-12-01",
+                                              "method": "income"}})
+    v = value_deal(deal, JAN_2026)
+    methods = {m.method: m for m in v.methods}
+    assert methods["cost"].value == pytest.approx(100.0 * 1.2 * 0.75)  # new asset: no life used up yet
+    assert methods["market"].value == pytest.approx(8.0 * 18.0) and "median multiple 8x of 3" in methods["market"].basis
+    assert methods["appraisal"].gap_pct == pytest.approx(100 * (150.0 - v.pool_value) / v.pool_value)
+    assert v.ltv_basis.startswith("income") and v.ltv_appraisal_pct == pytest.approx(100 * 100.0 / 150.0)

@@ -53,13 +53,10 @@ def markdown(v: Valuation, checks: list[Finding]) -> str:
     out = [f"# Valuation of {v.deal_id} as of {v.as_of}", "",
            f"Pool value (collateral: pre-tax income approach, {v.convention}-year convention, "
            f"r = {v.discount_rate_pct:g} %): **{cur} {_money(v.pool_value)}**", "",
-           f"- relief-from-royalty (after tax{', x TAB ' + _num(v.tab_factor, 4) if v.tab_factor else ''}): "
-           f"{cur} {_money(v.relief_from_royalty_value)}",
-           f"- cost approach: {cur} {_money(v.cost_value)} (gap {_num(v.cost_gap_pct, 1)} %)",
-           f"- market approach: {cur} {_money(v.market_value)} (gap {_num(v.market_gap_pct, 1)} %)",
-           f"- third-party appraisal: {cur} {_money(v.appraisal_value)} (gap {_num(v.appraisal_gap_pct, 1)} %; "
-           f"LTV on it {_num(v.ltv_appraisal_pct, 1)} %)",
-           f"- LTV ({_num(v.metrics['ltv_pct'], 1)} %) uses the {v.ltv_basis} value",
+           *[f"- {m.method.replace('_', ' ')}: {cur} {_money(m.value)} (gap {_num(m.gap_pct, 1)} %; {m.basis})"
+             for m in v.methods[1:]],
+           f"- LTV ({_num(v.metrics['ltv_pct'], 1)} %) uses the {v.ltv_basis} value"
+           + (f"; on the appraisal it is {_num(v.ltv_appraisal_pct, 1)} %" if v.ltv_appraisal_pct is not None else ""),
            f"- reserve at closing and counted guarantees: {cur} {_money(v.support)} "
            f"(guarantees counted {cur} {_money(v.guarantee_counted)})", "",
            "## Assets", "", "| asset | kind | life end | limited by | remaining y | value | share % |",

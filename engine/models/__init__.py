@@ -10,6 +10,7 @@ from engine.models.deal import (
     AssetKind,
     AssetStatus,
     CashFlows,
+    Comparable,
     CreditEnhancement,
     Deal,
     DocumentRef,
@@ -88,6 +89,7 @@ from engine.models.valuation import (
     AssetValue,
     DebtYear,
     LicenseeShare,
+    MethodValue,
     StressRow,
     TrancheSummary,
     Valuation,
@@ -97,7 +99,7 @@ from engine.models.valuation import (
 
 __all__ = [
     "Allocation", "Appraisal", "AssetKind", "AssetStatus", "CashFlows", "CreditEnhancement", "CrossFieldError",
-    "Deal", "Fees", "SourceRef", "Trigger", "WaterfallRow",
+    "Comparable", "Deal", "Fees", "MethodValue", "SourceRef", "Trigger", "WaterfallRow",
     "DocumentRef", "ExternalReview", "Framework", "Guarantee", "IPAsset", "IcmaCategory", "ImpactKPI",
     "Licensee", "Lien", "Litigation", "ManagementOfProceeds", "Party", "ProjectSelection", "Projection",
     "Reporting", "ReportingCommitment", "Reserves", "SDGClaim", "Sector", "Strict", "Structure",

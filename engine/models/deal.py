@@ -225,7 +225,13 @@ class IPAsset(Strict):
     economic_life_years: float | None = Field(default=None, gt=0, le=200)
     author_death_year: int | None = Field(default=None, ge=1000, le=2200,
                                           description="copyrights: term runs from the author's death")
-    replacement_cost: Money | None = Field(default=None, description="cost approach cross-check")
+    replacement_cost: Money | None = Field(default=None, description="cost approach: reproduction or replacement cost")
+    developer_profit_pct: Percent = Field(default=0.0, description="cost approach: developer's profit on the cost")
+    obsolescence_pct: Percent = Field(default=0.0, description="cost approach: functional and technological "
+                                      "obsolescence (economic obsolescence follows the remaining life)")
+    arms_length_royalty_pct: Percent | None = Field(
+        default=None, description="relief from royalty: arm's-length rate on the licensed products' revenue "
+        "(revenue = collections / royalty_rate_pct)")
     cash_flows: CashFlows
 
     @model_validator(mode="after")
@@ -385,6 +391,14 @@ class SourceRef(Strict):
     facts: list[str] = []
 
 
+class Comparable(Strict):
+    """A comparable transaction for the market approach: price as a multiple of trailing royalty income."""
+
+    name: NonEmptyStr
+    multiple: float = Field(gt=0, le=100)
+    year: int | None = Field(default=None, ge=1950, le=2200)
+
+
 class ValuationAssumptions(Strict):
     discount_rate_pct: float = Field(default=10.0, gt=0, le=100)
     convention: Literal["end", "mid"] = "end"
@@ -393,6 +407,9 @@ class ValuationAssumptions(Strict):
     market_multiple: float | None = Field(default=None, gt=0, le=100,
                                           description="multiple of trailing net royalty income")
     appraisal: Appraisal | None = None
+    comparables: list[Comparable] = []
+    arms_length_royalty_pct: Percent | None = Field(
+        default=None, description="relief from royalty: arm's-length rate for assets that do not state their own")
 
 
 class Deal(Strict):

@@ -113,6 +113,15 @@ class StressRow(Strict):
     dscr_min_unenhanced: Ratio | None
 
 
+class MethodValue(Strict):
+    """One valuation method's value of the pool, for the reconciliation."""
+
+    method: Literal["income", "relief_from_royalty", "cost", "market", "appraisal"]
+    value: Money
+    gap_pct: Pct | None  # (value - income value of the same assets) / income value
+    basis: str  # what the figure rests on
+
+
 class Valuation(Strict):
     deal_id: str
     as_of: date
@@ -139,6 +148,7 @@ class Valuation(Strict):
     guarantee_counted: Money  # guarantees counted as support after the guarantor-rating limit
     appraisal_value: Money | None  # third-party appraisal, when given
     appraisal_gap_pct: Pct | None  # (appraisal - pool value) / pool value
+    methods: list[MethodValue]  # each method's value, reconciled against the income approach
     ltv_basis: str  # which value ltv_pct divides by
     ltv_appraisal_pct: Pct | None  # notes outstanding / third-party appraisal, beside ltv_pct
     metrics: dict[str, float]

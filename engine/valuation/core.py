@@ -2,10 +2,14 @@
 
 Collateral is valued for noteholders: pre-tax income approach (DCF of projected
 collections, end or mid-year convention, cut at each asset's life end), no tax
-amortisation benefit. Relief-from-royalty, cost and market approaches are
-cross-checks and their gaps are reported, never used for LTV. Projections are royalty
-income (licensee revenue x royalty rate), so relief-from-royalty is the after-tax
-income value, times the TAB factor when ``valuation.tax_amortisation_benefit`` is set.
+amortisation benefit. Relief from royalty, cost, market and a third-party appraisal are
+independent methods reconciled beside it (``Valuation.methods``), never used for LTV:
+relief from royalty prices the licensed products' revenue (collections / contract rate)
+at an arm's-length rate, after tax, times the TAB factor when asked; without an
+arm's-length rate it falls back to the contract rate and says it is not independent.
+Cost is replacement cost plus developer's profit less functional obsolescence, times
+the remaining share of the legal life; market is the median comparable multiple (or a
+stated multiple) of trailing royalty income.
 """
 
 from __future__ import annotations
@@ -20,7 +24,9 @@ from engine.models import (
     AssetValue,
     Deal,
     DebtYear,
+    IPAsset,
     LicenseeShare,
+    MethodValue,
     TrancheSummary,
     Valuation,
     ValuationPeriod,
@@ -114,6 +120,7 @@ def value_deal(deal: Deal, as_of: date, *, stress_grid: bool = True) -> Valuatio
         guarantee_counted=t.guarantee,
         appraisal_value=appraisal.value if appraisal else None,
         appraisal_gap_pct=100 * (appraisal.value - pool_value) / pool_value if appraisal else None,
+        methods=_methods(deal, assets, pool_value),
         ltv_basis="income approach (model)",
         ltv_appraisal_pct=100 * outstanding / appraisal.value if appraisal else None,
         metrics=metrics, units={k: METRIC_UNITS[k] for k in metrics},
@@ -161,18 +168,20 @@ def _bullet_amount(run: waterfall.Run, t: waterfall.Terms, i: int) -> float:
 
 def _assets(deal: Deal, grid: Grid, as_of: date, income: np.ndarray, tv: np.ndarray,
             pool_value: float) -> list[AssetValue]:
+    """Per asset: the income value and the independent methods (see ``_methods``)."""
     tax = deal.valuation.tax_rate_pct / 100
     rate = deal.valuation.discount_rate_pct / 100
     uplift = tab_factor(tax, rate) if deal.valuation.tax_amortisation_benefit else 1.0
-    multiple = deal.valuation.market_multiple
+    multiple = _market_multiple(deal)
     out = []
     for i, (asset, lf) in enumerate(zip(deal.assets, grid.lives, strict=True)):
         remaining = (lf.end - as_of).days / 365.25 if lf.end else None
         began = asset.filing_date or asset.grant_date or deal.issue_date
         cost = None
-        if asset.replacement_cost is not None:
+        if asset.replacement_cost is not None:  # cost + developer's profit, less functional and economic obsolescence
             left = 1.0 if lf.end is None else min(max((lf.end - as_of).days / max((lf.end - began).days, 1), 0.0), 1.0)
-            cost = asset.replacement_cost * left * bool(grid.counted[i])
+            cost = (asset.replacement_cost * (1 + asset.developer_profit_pct / 100)
+                    * (1 - asset.obsolescence_pct / 100) * left * bool(grid.counted[i]))
         history = asset.cash_flows.history
         market = multiple * history[-1].amount * bool(grid.counted[i]) if multiple and history else None
         out.append(AssetValue(
@@ -180,9 +189,62 @@ def _assets(deal: Deal, grid: Grid, as_of: date, income: np.ndarray, tv: np.ndar
             limited_by=lf.limited_by,
             remaining_life_years=None if remaining is None else max(remaining, 0.0),
             income_value=float(income[i]), terminal_value=float(tv[i]),
-            relief_from_royalty_value=float(income[i] * (1 - tax) * uplift), cost_value=cost, market_value=market,
-            value_share_pct=float(100 * income[i] / pool_value)))
+            relief_from_royalty_value=float(income[i] * _rate_ratio(deal, asset) * (1 - tax) * uplift),
+            cost_value=cost, market_value=market, value_share_pct=float(100 * income[i] / pool_value)))
     return out
+
+
+def _arms_length(deal: Deal, asset: IPAsset) -> float | None:
+    """The arm's-length royalty rate for relief from royalty, when the asset's revenue can be derived."""
+    arm = asset.arms_length_royalty_pct or deal.valuation.arms_length_royalty_pct
+    return arm if arm and asset.royalty_rate_pct else None
+
+
+def _rate_ratio(deal: Deal, asset: IPAsset) -> float:
+    """Revenue x arm's-length rate over collections: revenue = collections / contract rate (1 without a rate)."""
+    arm = _arms_length(deal, asset)
+    return arm / asset.royalty_rate_pct if arm and asset.royalty_rate_pct else 1.0
+
+
+def _market_multiple(deal: Deal) -> float | None:
+    """Median multiple of the comparable transactions, else the deal's stated multiple."""
+    comps = deal.valuation.comparables
+    return float(np.median([c.multiple for c in comps])) if comps else deal.valuation.market_multiple
+
+
+def _methods(deal: Deal, assets: list[AssetValue], pool_value: float) -> list[MethodValue]:
+    """Each method's value of the pool beside the income approach that LTV uses."""
+    v = deal.valuation
+    independent = sum(_arms_length(deal, a) is not None for a in deal.assets)
+    rfr_basis = (f"revenue x arm's-length royalty rate for {independent} of {len(deal.assets)} assets, "
+                 if independent else "contract royalty rate (no arm's-length rate given: not independent of income), ")
+    rfr_basis += f"after tax at {v.tax_rate_pct:g} %" + (" x TAB factor" if v.tax_amortisation_benefit else "")
+    rfr = sum(a.relief_from_royalty_value for a in assets)
+    out = [MethodValue(method="income", value=pool_value, gap_pct=None,
+                       basis="pre-tax DCF of projected collections to each asset's life end, no TAB (collateral "
+                             "basis; LTV uses it)"),
+           MethodValue(method="relief_from_royalty", value=rfr, gap_pct=_gap(rfr, pool_value), basis=rfr_basis)]
+    cost, cost_gap = _cross_check(assets, "cost_value")
+    if cost is not None:
+        out.append(MethodValue(method="cost", value=cost, gap_pct=cost_gap,
+                               basis="replacement cost + developer's profit - functional obsolescence, x remaining "
+                                     "share of the legal life (economic obsolescence)"))
+    market, market_gap = _cross_check(assets, "market_value")
+    if market is not None:
+        comps = v.comparables
+        out.append(MethodValue(method="market", value=market, gap_pct=market_gap,
+                               basis=(f"median multiple {_market_multiple(deal):g}x of {len(comps)} comparable "
+                                      "transactions" if comps else f"stated multiple {v.market_multiple:g}x")
+                               + " of trailing royalty income"))
+    if v.appraisal is not None:
+        a = v.appraisal
+        out.append(MethodValue(method="appraisal", value=a.value, gap_pct=_gap(a.value, pool_value),
+                               basis=f"third-party appraisal by {a.appraiser}, {a.date}, {a.method} method"))
+    return out
+
+
+def _gap(value: float, base: float) -> float | None:
+    return 100 * (value - base) / base if base > 0 else None
 
 
 def _licensees(deal: Deal, income: np.ndarray, pool_value: float) -> list[LicenseeShare]:
