@@ -126,7 +126,7 @@ def test_patent_stops_earning_twenty_years_after_filing() -> None:
 
 
 @pytest.mark.parametrize(("kind", "extra", "end"), [
-    ("design", {}, date(2041, 1, 1)),
+    ("design", {"grant_date": "2026-01-01"}, date(2041, 1, 1)),  # US design patents: 15 years from grant
     ("utility_model", {"jurisdiction": "CN"}, date(2036, 1, 1)),
     ("copyright", {"author_death_year": 1990}, date(2061, 1, 1)),
     ("copyright", {"author_death_year": 1990, "jurisdiction": "CN"}, date(2041, 1, 1)),
@@ -476,3 +476,43 @@ def test_cost_market_and_appraisal_are_reconciled_beside_the_income_value() -> N
     assert methods["market"].value == pytest.approx(8.0 * 18.0) and "median multiple 8x of 3" in methods["market"].basis
     assert methods["appraisal"].gap_pct == pytest.approx(100 * (150.0 - v.pool_value) / v.pool_value)
     assert v.ltv_basis.startswith("income") and v.ltv_appraisal_pct == pytest.approx(100 * 100.0 / 150.0)
+
+
+# --- statutory terms (rulesets/terms/legal-terms.yaml) -----------------------------------------------------
+
+@pytest.mark.parametrize(("extra", "end"), [
+    ({"kind": "design", "jurisdiction": "US", "filing_date": "2016-03-01", "grant_date": "2018-05-01"},
+     date(2033, 5, 1)),
+    ({"kind": "design", "jurisdiction": "US", "filing_date": "2014-03-01", "grant_date": "2015-01-06"},
+     date(2029, 1, 6)),
+    ({"kind": "design", "jurisdiction": "EU", "filing_date": "2010-04-01"}, date(2035, 4, 1)),
+    ({"kind": "design", "jurisdiction": "DE", "filing_date": "2010-04-01"}, date(2035, 4, 1)),
+    ({"kind": "design", "jurisdiction": "CN", "filing_date": "2021-06-01"}, date(2036, 6, 1)),
+    ({"kind": "design", "jurisdiction": "CN", "filing_date": "2021-05-31"}, date(2031, 5, 31)),
+    ({"kind": "utility_model", "jurisdiction": "CN", "filing_date": "2018-01-10"}, date(2028, 1, 10)),
+    ({"kind": "patent", "jurisdiction": "US", "filing_date": "2010-01-01", "term_extension_years": 3.0},
+     date(2033, 1, 1)),
+    ({"kind": "patent", "jurisdiction": "US", "filing_date": "2010-01-01", "term_extension_years": 8.0},
+     date(2035, 1, 1)),  # US extensions are capped at 5 years (35 U.S.C. 156(g)(6))
+    ({"kind": "copyright", "jurisdiction": "US", "author_death_year": 1990}, date(2061, 1, 1)),
+    ({"kind": "copyright", "jurisdiction": "CN", "author_death_year": 1990}, date(2041, 1, 1)),
+    ({"kind": "copyright", "jurisdiction": "US", "copyright_basis": "work_for_hire", "publication_date": "1985-06-01"},
+     date(2081, 1, 1)),
+    ({"kind": "copyright", "jurisdiction": "US", "copyright_basis": "sound_recording",
+      "publication_date": "1983-04-14"}, date(2079, 1, 1)),
+    ({"kind": "copyright", "jurisdiction": "FR", "copyright_basis": "sound_recording",
+      "publication_date": "1983-04-14"}, date(2054, 1, 1)),
+])
+def test_statutory_terms_come_from_the_rule_file(extra: dict[str, Any], end: date) -> None:
+    from engine.models import IPAsset
+    from engine.valuation.lives import legal_end
+    a = IPAsset.model_validate({**asset(filing=None), **extra, "status": "registered" if extra["kind"] == "copyright"
+                                else "granted"})
+    assert legal_end(a) == end
+
+
+def test_every_term_cites_a_defined_reference() -> None:
+    from engine.valuation.lives import terms
+    table = terms()
+    assert {t.reference for t in table.terms} <= set(table.references)
+    assert all(r.note for r in table.references.values() if r.kind == "proposal")

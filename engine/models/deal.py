@@ -225,6 +225,12 @@ class IPAsset(Strict):
     economic_life_years: float | None = Field(default=None, gt=0, le=200)
     author_death_year: int | None = Field(default=None, ge=1000, le=2200,
                                           description="copyrights: term runs from the author's death")
+    copyright_basis: Literal["author_life", "work_for_hire", "sound_recording"] = Field(
+        default="author_life", description="copyrights: which statutory term applies (rulesets/terms)")
+    publication_date: IsoDate | None = Field(
+        default=None, description="copyrights of works made for hire and sound recordings: term runs from it")
+    term_extension_years: float = Field(default=0.0, ge=0, le=10, description="patent term extension or SPC "
+                                        "granted on top of the statutory term (capped per jurisdiction)")
     replacement_cost: Money | None = Field(default=None, description="cost approach: reproduction or replacement cost")
     developer_profit_pct: Percent = Field(default=0.0, description="cost approach: developer's profit on the cost")
     obsolescence_pct: Percent = Field(default=0.0, description="cost approach: functional and technological "
