@@ -516,3 +516,31 @@ def test_every_term_cites_a_defined_reference() -> None:
     table = terms()
     assert {t.reference for t in table.terms} <= set(table.references)
     assert all(r.note for r in table.references.values() if r.kind == "proposal")
+
+
+# --- named credit stresses (rulesets/stress/scenarios.yaml) --------------------------------------------------
+
+def test_named_stresses_run_through_the_waterfall() -> None:
+    lic = [{"name": "Big Licensee", "sector": "electronics", "royalty_share_pct": 60.0},
+           {"name": "Small Licensee", "sector": "electronics", "royalty_share_pct": 40.0}]
+    deal = make_deal([asset(base=30.0, licensees=lic), asset("a2", base=10.0)], [tranche(100.0, 6.0, 10)],
+                     triggers=[{"test": "dscr", "threshold": 1.5, "action": "cash_trap"}])
+    v = value_deal(deal, JAN_2026)
+    s = {x.id: x for x in v.scenarios}
+    payment = -npf.pmt(0.06, 10, 100.0)
+    assert s["largest-obligor-loss"].dscr_min == pytest.approx((40.0 - 18.0) / payment)
+    assert "Big Licensee" in s["largest-obligor-loss"].applied
+    # 10 a year against the annuity: short from the first period, unpaid principal falls due at maturity
+    assert s["largest-patent-invalidated"].dscr_min <= 10.0 / payment + 1e-9
+    assert s["largest-patent-invalidated"].shortfall > 0 and s["largest-patent-invalidated"].first_shortfall_period == 1
+    assert s["royalty-decline-30"].dscr_min == pytest.approx(28.0 / payment)
+    assert s["royalty-decline-30"].pool_value == pytest.approx(0.7 * v.pool_value)
+    # floating coupons 3 pp higher on the same principal schedule: year 1 pays 9 % on 100 plus 6 %-annuity principal
+    assert s["rate-up-300bp"].dscr_min == pytest.approx(40.0 / (9.0 + payment - 6.0))
+    assert s["rate-up-300bp"].pool_value < v.pool_value
+    assert s["trigger-breach"].dscr_min == pytest.approx(0.99 * 1.5) and s["trigger-breach"].periods_under_trigger == 10
+
+
+def test_deal_without_patents_or_triggers_skips_those_scenarios() -> None:
+    v = value_deal(make_deal([asset(kind="trademark", years=10)]), JAN_2026)
+    assert {s.id for s in v.scenarios} == {"royalty-decline-30", "rate-up-300bp"}

@@ -102,6 +102,13 @@ def markdown(v: Valuation, checks: list[Finding]) -> str:
             "unenhanced |", "|---:|---:|---:|---:|---:|---:|---:|"]
     out += [f"| {r.haircut_pct:g} | {r.extra_decay_pct:g} | {r.discount_rate_pct:g} | {_money(r.pool_value)} | "
             f"{_num(r.ltv_pct, 1)} | {_num(r.dscr_min)} | {_num(r.dscr_min_unenhanced)} |" for r in v.stress]
+    if v.scenarios:
+        out += ["", "## Credit stress scenarios (through the waterfall)", "",
+                "| scenario | applied | pool value | LTV % | DSCR min | unenhanced | shortfall | first shortfall | "
+                "refinancing % | periods under trigger |", "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        out += [f"| {s.title} | {s.applied} | {_money(s.pool_value)} | {_num(s.ltv_pct, 1)} | {_num(s.dscr_min)} | "
+                f"{_num(s.dscr_min_unenhanced)} | {_money(s.shortfall)} | {s.first_shortfall_period or '-'} | "
+                f"{_num(s.refinancing_need_pct, 1)} | {s.periods_under_trigger} |" for s in v.scenarios]
     if v.notes:
         out += ["", "## Notes", ""] + [f"- {n}" for n in v.notes]
     return "\n".join(out)

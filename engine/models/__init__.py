@@ -90,6 +90,7 @@ from engine.models.valuation import (
     DebtYear,
     LicenseeShare,
     MethodValue,
+    Scenario,
     StressRow,
     TrancheSummary,
     Valuation,
@@ -99,7 +100,7 @@ from engine.models.valuation import (
 
 __all__ = [
     "Allocation", "Appraisal", "AssetKind", "AssetStatus", "CashFlows", "CreditEnhancement", "CrossFieldError",
-    "Comparable", "Deal", "Fees", "MethodValue", "SourceRef", "Trigger", "WaterfallRow",
+    "Comparable", "Deal", "Fees", "MethodValue", "Scenario", "SourceRef", "Trigger", "WaterfallRow",
     "DocumentRef", "ExternalReview", "Framework", "Guarantee", "IPAsset", "IcmaCategory", "ImpactKPI",
     "Licensee", "Lien", "Litigation", "ManagementOfProceeds", "Party", "ProjectSelection", "Projection",
     "Reporting", "ReportingCommitment", "Reserves", "SDGClaim", "Sector", "Strict", "Structure",

@@ -122,6 +122,23 @@ class MethodValue(Strict):
     basis: str  # what the figure rests on
 
 
+class Scenario(Strict):
+    """A named credit stress (rulesets/stress/scenarios.yaml) run through the waterfall."""
+
+    id: str
+    title: str
+    applied: str  # what was changed, in this deal's terms
+    pool_value: Money
+    ltv_pct: Pct | None
+    dscr_min: Ratio | None  # with support
+    dscr_min_unenhanced: Ratio | None
+    shortfall: Money  # fees, interest and scheduled principal not paid
+    first_shortfall_period: int | None
+    refinancing_need_pct: Pct
+    periods_under_trigger: int
+    reference: str
+
+
 class Valuation(Strict):
     deal_id: str
     as_of: date
@@ -143,6 +160,7 @@ class Valuation(Strict):
     support: Money  # guarantees + reserves available at closing
     dscr_first_breach_year: int | None  # first debt year with DSCR (with support) below 1.0x
     stress: list[StressRow]
+    scenarios: list[Scenario]  # named credit stresses through the waterfall
     payment_frequency: str
     waterfall: list[WaterfallRow]
     guarantee_counted: Money  # guarantees counted as support after the guarantor-rating limit

@@ -32,7 +32,7 @@ from engine.models import (
     ValuationPeriod,
     WaterfallRow,
 )
-from engine.valuation import stress, waterfall
+from engine.valuation import scenarios, stress, waterfall
 from engine.valuation.formulas import discount_factors, growing_perpetuity, tab_factor
 from engine.valuation.grid import Grid, after, build_grid, yearly
 from engine.valuation.lives import add_years
@@ -96,6 +96,10 @@ def value_deal(deal: Deal, as_of: date, *, stress_grid: bool = True) -> Valuatio
         pool_after=future.sum(axis=0), pool=pool, as_of_month=start, periods=periods, issue_month=issue,
         remaining=remaining, terms=t, outstanding=outstanding, rate=rate,
         convention=convention, **tv_inputs))
+    named = [] if not stress_grid else scenarios.run(scenarios.Inputs(
+        deal=deal, flows=grid.flows, after=after(grid, as_of), income=income, by_period=by_period,
+        as_of_month=start, issue_month=issue, terms=t, remaining=remaining, outstanding=outstanding, rate=rate,
+        convention=convention, dscr_min_unenhanced=_nanmin(both.dscr[0, remaining]), **tv_inputs))
     tab = tab_factor(deal.valuation.tax_rate_pct / 100, rate) if deal.valuation.tax_amortisation_benefit else None
     cost, cost_gap = _cross_check(assets, "cost_value")
     market, market_gap = _cross_check(assets, "market_value")
@@ -115,7 +119,7 @@ def value_deal(deal: Deal, as_of: date, *, stress_grid: bool = True) -> Valuatio
                                  maturity=m, balloon=float((t.bullet_cash[i] + t.bullet_refi[i]).any()
                                                            * _bullet_amount(both, t, i)))
                   for i, (tr, m, left) in enumerate(zip(deal.tranches, maturities, outstanding_each, strict=True))],
-        support=available, dscr_first_breach_year=breach, stress=rows,
+        support=available, dscr_first_breach_year=breach, stress=rows, scenarios=named,
         payment_frequency=deal.payment_frequency, waterfall=_rows(grid, both, t, issue),
         guarantee_counted=t.guarantee,
         appraisal_value=appraisal.value if appraisal else None,
@@ -304,6 +308,11 @@ def _rows(grid: Grid, run: waterfall.Run, t: waterfall.Terms, issue: int) -> lis
         shortfall=float(run.shortfall[0, p]), refinanced=float(run.refinanced[0, p] + run.refinancing_gap[0, p]),
         notes_outstanding=float(run.outstanding[0, p]), trigger=_TRIGGER[float(run.trigger[0, p])],
         dscr=_finite(dscr[p]), dscr_with_support=_finite(with_support[p])) for p in range(t.periods)]
+
+
+def _nanmin(values: np.ndarray) -> float | None:
+    finite = values[np.isfinite(values)]
+    return float(finite.min()) if finite.size else None
 
 
 def _finite(x: float) -> float | None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -83,11 +83,15 @@ def add_years(day: date, years: int) -> date:
 def term_for(asset: IPAsset) -> Term | None:
     """The row that applies: the asset's jurisdiction before "*", and the filing-date window it falls in."""
     basis = asset.copyright_basis if asset.kind == "copyright" else None
-    filed = asset.filing_date
+    return _term(asset.kind, basis, asset.jurisdiction, asset.filing_date)
+
+
+@lru_cache(maxsize=4096)
+def _term(kind: str, basis: str | None, jurisdiction: str, filed: date | None) -> Term | None:
     best: Term | None = None
     for row in terms().terms:
         places = row.jurisdiction if isinstance(row.jurisdiction, list) else [row.jurisdiction]
-        if row.kind != asset.kind or row.basis != basis or not (asset.jurisdiction in places or "*" in places):
+        if row.kind != kind or row.basis != basis or not (jurisdiction in places or "*" in places):
             continue
         if (row.filed_from or row.filed_until) and filed is None:
             continue

@@ -13,13 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.models import StressRow
-from engine.valuation import waterfall
+from engine.valuation import scenarios, waterfall
 from engine.valuation.formulas import discount_factors
 from engine.valuation.grid import yearly
-
-HAIRCUTS_PCT = (0.0, 10.0, 25.0, 50.0)
-EXTRA_DECAY_PCT = (0.0, 5.0, 10.0)
-RATE_SHIFTS_PP = (0.0, 2.0, 5.0)
 
 
 @dataclass(frozen=True)
@@ -53,6 +49,8 @@ def terminal_values(inp: Inputs, rate: float, decay: float) -> float:
 
 def grid(inp: Inputs) -> list[StressRow]:
     """Every combination of the haircuts, extra decays and discount-rate shifts, as table rows."""
+    steps = scenarios.spec().grid  # the grid's steps are data: rulesets/stress/scenarios.yaml
+    HAIRCUTS_PCT, EXTRA_DECAY_PCT, RATE_SHIFTS_PP = steps.haircuts_pct, steps.extra_decay_pct, steps.rate_shifts_pp  # noqa: N806
     months = inp.pool.size
     years_from = np.maximum(np.arange(months) - inp.as_of_month, 0) / 12.0
     decays = np.asarray(EXTRA_DECAY_PCT) / 100
