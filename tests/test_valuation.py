@@ -532,7 +532,10 @@ def test_named_stresses_run_through_the_waterfall() -> None:
     assert "Big Licensee" in s["largest-obligor-loss"].applied
     # 10 a year against the annuity: short from the first period, unpaid principal falls due at maturity
     assert s["largest-patent-invalidated"].dscr_min <= 10.0 / payment + 1e-9
-    assert s["largest-patent-invalidated"].shortfall > 0 and s["largest-patent-invalidated"].first_shortfall_period == 1
+    lost = s["largest-patent-invalidated"]
+    assert lost.first_shortfall_period == 1 and lost.interest_shortfall == 0.0  # 10 a year still pays interest
+    # interest first, the rest to principal: what is left after ten years is 100 x 1.06^10 - 10 x s(10, 6 %)
+    assert lost.principal_loss == pytest.approx(100 * 1.06 ** 10 - 10 * (1.06 ** 10 - 1) / 0.06)
     assert s["royalty-decline-30"].dscr_min == pytest.approx(28.0 / payment)
     assert s["royalty-decline-30"].pool_value == pytest.approx(0.7 * v.pool_value)
     # floating coupons 3 pp higher on the same principal schedule: year 1 pays 9 % on 100 plus 6 %-annuity principal

@@ -104,10 +104,12 @@ def markdown(v: Valuation, checks: list[Finding]) -> str:
             f"{_num(r.ltv_pct, 1)} | {_num(r.dscr_min)} | {_num(r.dscr_min_unenhanced)} |" for r in v.stress]
     if v.scenarios:
         out += ["", "## Credit stress scenarios (through the waterfall)", "",
-                "| scenario | applied | pool value | LTV % | DSCR min | unenhanced | shortfall | first shortfall | "
-                "refinancing % | periods under trigger |", "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+                "| scenario | applied | pool value | LTV % | DSCR min | unenhanced | interest unpaid | principal lost | "
+                "first shortfall | refinancing % | periods under trigger |",
+                "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
         out += [f"| {s.title} | {s.applied} | {_money(s.pool_value)} | {_num(s.ltv_pct, 1)} | {_num(s.dscr_min)} | "
-                f"{_num(s.dscr_min_unenhanced)} | {_money(s.shortfall)} | {s.first_shortfall_period or '-'} | "
+                f"{_num(s.dscr_min_unenhanced)} | {_money(s.interest_shortfall)} | {_money(s.principal_loss)} | "
+                f"{s.first_shortfall_period or '-'} | "
                 f"{_num(s.refinancing_need_pct, 1)} | {s.periods_under_trigger} |" for s in v.scenarios]
     if v.notes:
         out += ["", "## Notes", ""] + [f"- {n}" for n in v.notes]

@@ -132,7 +132,8 @@ class Scenario(Strict):
     ltv_pct: Pct | None
     dscr_min: Ratio | None  # with support
     dscr_min_unenhanced: Ratio | None
-    shortfall: Money  # fees, interest and scheduled principal not paid
+    interest_shortfall: Money  # senior fees and interest not paid, summed over the periods
+    principal_loss: Money  # notes still unpaid after the last period (refinanced bullets apart)
     first_shortfall_period: int | None
     refinancing_need_pct: Pct
     periods_under_trigger: int

@@ -105,7 +105,9 @@ def run(inp: Inputs) -> list[Scenario]:
                 id=s.id, title=s.title, applied=what, pool_value=value,
                 ltv_pct=100 * inp.outstanding / value if value > 0 else None,
                 dscr_min=_nanmin(ran.dscr_with_support[j, live]), dscr_min_unenhanced=_nanmin(ran.dscr[j, live]),
-                shortfall=float(ran.shortfall[j, live].sum()),
+                interest_shortfall=float((ran.fees[j] + ran.interest_due[j] - ran.interest_paid[j].sum(axis=0)
+                                          - _fees_paid(ran, j))[live].sum()),
+                principal_loss=float(ran.outstanding[j, -1]),
                 first_shortfall_period=int(first[0]) + 1 if first.size else None,
                 refinancing_need_pct=100 * float((ran.refinanced[j] + ran.refinancing_gap[j])[live].sum())
                 / float(t.principal.sum()),
@@ -168,6 +170,11 @@ def _tv_at(inp: Inputs, rate: float) -> float:
     if inp.tv_last.size == 0 or bool((rate <= g).any()):
         return 0.0
     return float((inp.tv_last * (1 + g) / (rate - g) * (1.0 + rate) ** (shift - inp.tv_years)).sum())
+
+
+def _fees_paid(ran: waterfall.Run, j: int) -> np.ndarray:
+    """Senior fees paid per period: they come first, so only a period's whole income short of them leaves any unpaid."""
+    return np.asarray(np.minimum(ran.fees[j], ran.collections[j] + ran.reserve_draw[j] + ran.guarantee_draw[j]))
 
 
 def _nanmin(values: np.ndarray) -> float | None:
