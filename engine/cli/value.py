@@ -104,8 +104,8 @@ def markdown(v: Valuation, checks: list[Finding]) -> str:
             f"{_num(r.ltv_pct, 1)} | {_num(r.dscr_min)} | {_num(r.dscr_min_unenhanced)} |" for r in v.stress]
     if v.scenarios:
         out += ["", "## Credit stress scenarios (through the waterfall)", "",
-                "| scenario | applied | pool value | LTV % | DSCR min | unenhanced | interest unpaid | principal lost | "
-                "first shortfall | refinancing % | periods under trigger |",
+                "| scenario | applied | pool value | LTV % | DSCR min | unenhanced | interest unpaid | "
+                "principal lost | first shortfall | refinancing % | periods under trigger |",
                 "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
         out += [f"| {s.title} | {s.applied} | {_money(s.pool_value)} | {_num(s.ltv_pct, 1)} | {_num(s.dscr_min)} | "
                 f"{_num(s.dscr_min_unenhanced)} | {_money(s.interest_shortfall)} | {_money(s.principal_loss)} | "
