@@ -547,3 +547,23 @@ def test_named_stresses_run_through_the_waterfall() -> None:
 def test_deal_without_patents_or_triggers_skips_those_scenarios() -> None:
     v = value_deal(make_deal([asset(kind="trademark", years=10)]), JAN_2026)
     assert {s.id for s in v.scenarios} == {"royalty-decline-30", "rate-up-300bp"}
+
+
+def test_leverage_trigger_turbo_and_reserve_target() -> None:
+    flows = [{"year": y, "amount": 20.0} for y in range(2026, 2031)]
+    lev = make_deal([asset(cash_flows={"projection": {"explicit": flows}})], [tranche(100.0, 0.0, 5)],
+                    basis="whole_business",
+                    triggers=[{"test": "leverage", "threshold": 4.0, "action": "rapid_amortisation"}])
+    v = value_deal(lev, JAN_2026)  # after year 1: 80 outstanding / 20 NCF = 4.0x, not above 4.0x: no trigger
+    assert all(r.trigger is None for r in v.waterfall)
+    tight = make_deal([asset(cash_flows={"projection": {"explicit": flows}})], [tranche(100.0, 0.0, 5)],
+                      basis="whole_business",
+                      triggers=[{"test": "leverage", "threshold": 3.5, "action": "rapid_amortisation"}])
+    t = value_deal(tight, JAN_2026)  # 80 / 20 = 4.0x > 3.5x: rapid amortisation from the first period
+    assert t.waterfall[0].trigger == "rapid_amortisation" and t.waterfall[0].notes_outstanding == pytest.approx(80.0)
+    turbo = value_deal(make_deal([asset(base=40.0)], [tranche(100.0, 0.0, 5)], turbo_pct=50.0), JAN_2026)
+    assert turbo.waterfall[0].prepaid == pytest.approx(10.0) and turbo.waterfall[0].residual == pytest.approx(10.0)
+    reserve = value_deal(make_deal([asset(base=40.0)], [tranche(100.0, 0.0, 5)],
+                                   reserves={"target_months_of_debt_service": 6}), JAN_2026)
+    assert reserve.waterfall[0].reserve_funded == pytest.approx(10.0)  # half a year of 20 debt service
+    assert reserve.waterfall[-1].reserve_balance == 0.0
