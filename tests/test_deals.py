@@ -27,7 +27,8 @@ DEAL_FIXTURES = ROOT / "tests" / "fixtures" / "deals"
 @pytest.mark.parametrize("path", EXAMPLE_DEALS, ids=lambda p: p.name)
 def test_every_example_loads_and_its_document_exists(path: Path) -> None:
     deal = load_deal(path)
-    assert deal.documents, f"{path.name} should point at its offering document"
+    # real deals cite public sources; their offering documents are not ours to bundle
+    assert deal.documents or deal.sources, f"{path.name} should point at its offering document or its sources"
     for doc in document_paths(deal, path):
         assert doc.is_file(), f"{path.name} refers to a missing document {doc}"
         assert doc.with_suffix(".pdf").is_file(), f"no PDF rendering of {doc.name}; run build_pdfs.py"

@@ -26,7 +26,8 @@ def test_solaris_green_patent_pool_is_sound_with_only_concentration_to_watch() -
     """Y02E solar/wind/storage patents, 80 % of proceeds to renewables, SPO and verification, DSCR ~2x."""
     s = _s("solaris-green-patent-abs")
     assert s.verdict == "conditional" and s.grade in ("A", "B") and not s.blockers
-    assert _rules(s.conditions) <= {"ELIG-CONC-ASSET", "ELIG-CONC-LICENSEE"}, "only watch-level concentration"
+    assert _rules(s.conditions) <= {"ELIG-CONC-ASSET", "ELIG-CONC-LICENSEE", "ELIG-OBLIGOR-HHI"}, \
+        "only watch-level concentration"
     assert [t.sdg for t in s.top_sdgs][:1] == [7] and "7.2" in s.top_sdgs[0].targets
     assert {"CPC-Y02E10-7.2", "UOP-RE-7.2", "KPI-GHG-AVOIDED-13.2"} <= _fired(s)
     assert all(c.status == "met" for c in s.components if c.standard == "icma_gbp")

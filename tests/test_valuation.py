@@ -126,7 +126,7 @@ def test_patent_stops_earning_twenty_years_after_filing() -> None:
 
 
 @pytest.mark.parametrize(("kind", "extra", "end"), [
-    ("design", {}, date(2041, 1, 1)),
+    ("design", {"grant_date": "2026-01-01"}, date(2041, 1, 1)),  # US design patents: 15 years from grant
     ("utility_model", {"jurisdiction": "CN"}, date(2036, 1, 1)),
     ("copyright", {"author_death_year": 1990}, date(2061, 1, 1)),
     ("copyright", {"author_death_year": 1990, "jurisdiction": "CN"}, date(2041, 1, 1)),
@@ -161,24 +161,106 @@ def test_level_debt_service_is_the_annuity_payment() -> None:
     assert v.metrics["dscr_min"] == pytest.approx(30.0 / payment)
 
 
-def test_explicit_schedule_and_bullet_in_a_royalty_deal_count_in_dscr() -> None:
+def test_royalty_bullet_is_repaid_from_accumulated_cash_not_charged_in_one_year() -> None:
+    """Bowie-style bullet: excess cash builds the accumulation account, which repays the bullet at maturity."""
     deal = make_deal([asset(base=50.0)], [tranche(100.0, 5.0, 4, "schedule", schedule=[10, 20, 30, 40]),
                                          tranche(40.0, 10.0, 3, "bullet", name="B")])
     v = value_deal(deal, JAN_2026)
-    expected = [10 + 5 + 4, 20 + 4.5 + 4, 30 + 3.5 + 44, 40 + 2]
-    assert [y.debt_service for y in v.debt_years] == pytest.approx(expected)
+    assert [y.debt_service for y in v.debt_years] == pytest.approx([10 + 5 + 4, 20 + 4.5 + 4, 30 + 3.5 + 4, 40 + 2])
+    assert [y.balloon for y in v.debt_years] == pytest.approx([0, 0, 40, 0])
+    assert [r.accumulated for r in v.waterfall] == pytest.approx([31.0, 40.0, 0.0, 0.0])
     assert v.debt_years[2].by_tranche == pytest.approx({"A": 33.5, "B": 44.0})
-    assert v.dscr_first_breach_year == 3
+    assert v.metrics["dscr_min"] == pytest.approx(50.0 / 42.0)
+    assert v.metrics["refinancing_need_pct"] == 0 and v.dscr_first_breach_year is None
 
 
-def test_guarantee_pays_shortfalls_but_unenhanced_dscr_is_reported() -> None:
+def test_bullet_the_pool_cannot_accumulate_is_a_refinancing_need() -> None:
+    deal = make_deal([asset(base=10.0, years=3)], [tranche(100.0, 5.0, 3, "bullet")])
+    v = value_deal(deal, JAN_2026)
+    assert v.metrics["dscr_min"] == pytest.approx(10.0 / 5.0)  # interest only: the bullet is not in DSCR
+    assert v.waterfall[-1].refinanced == pytest.approx(100.0 - 3 * 5.0)  # 5 a year saved, 85 left
+    assert v.metrics["refinancing_need_pct"] == pytest.approx(85.0)
+    assert v.metrics["breakeven_haircut_pct"] == 0.0
+
+
+def test_guarantee_pays_shortfalls_and_coverage_is_reported_with_and_without_it() -> None:
     deal = make_deal([asset(base=12.0)], [tranche(100.0, 5.0, 10)],
-                     credit_enhancement={"guarantees": [{"provider": "Gov", "amount": 50.0}]})
+                     credit_enhancement={"guarantees": [{"provider": "Gov", "amount": 50.0,
+                                                         "guarantor_rating": "AA"}]})
     v = value_deal(deal, JAN_2026)
     payment = -npf.pmt(0.05, 10, 100.0)
-    assert v.metrics["dscr_min"] == pytest.approx(1.0)
+    draw = payment - 12.0
+    assert [r.guarantee_draw for r in v.waterfall] == pytest.approx([draw] * 10)
+    assert all(r.shortfall == 0 for r in v.waterfall)
+    # with support: the guarantee left at the start of each period stands behind that period's debt service
+    assert v.metrics["dscr_min"] == pytest.approx((12.0 + 50.0 - 9 * draw) / payment)
     assert v.metrics["dscr_min_unenhanced"] == pytest.approx(12.0 / payment)
-    assert sum(y.support_drawn for y in v.debt_years) == pytest.approx(10 * (payment - 12.0))
+    assert v.metrics["breakeven_haircut_unenhanced_pct"] == 0.0 and v.metrics["breakeven_haircut_pct"] > 0
+
+
+def test_a_guarantee_counts_only_up_to_the_guarantors_quality() -> None:
+    def with_rating(rating: str) -> Any:
+        return value_deal(make_deal([asset(base=12.0)], [tranche(100.0, 5.0, 10)], credit_enhancement={
+            "guarantees": [{"provider": "Local SOE", "amount": 50.0, "guarantor_rating": rating}]}), JAN_2026)
+    strong, junk = with_rating("Baa3"), with_rating("BB+")
+    assert strong.guarantee_counted == 50.0 and junk.guarantee_counted == 0.0
+    assert sum(r.shortfall for r in junk.waterfall) > 0 and junk.metrics["breakeven_haircut_pct"] == 0.0
+    assert any("below investment grade" in n for n in junk.notes)
+
+
+def test_senior_fees_come_before_debt_service() -> None:
+    deal = make_deal([asset(base=30.0)], [tranche(100.0, 6.0, 10)],
+                     fees={"trustee_per_year": 1.0, "servicer_pct_of_collections": 10.0})
+    v = value_deal(deal, JAN_2026)
+    payment = -npf.pmt(0.06, 10, 100.0)
+    assert v.waterfall[0].senior_fees == pytest.approx(4.0) and v.waterfall[0].net_cash_flow == pytest.approx(26.0)
+    assert v.metrics["dscr_min"] == pytest.approx(26.0 / payment)
+    assert v.metrics["leverage"] == pytest.approx(100.0 / 26.0)
+
+
+def test_quarterly_waterfall_pays_a_quarterly_annuity() -> None:
+    deal = make_deal([asset(base=40.0)], [tranche(100.0, 8.0, 5)], payment_frequency="quarterly")
+    v = value_deal(deal, JAN_2026)
+    payment = -npf.pmt(0.02, 20, 100.0)
+    assert len(v.waterfall) == 20
+    assert [r.interest_due + r.principal_due for r in v.waterfall] == pytest.approx([payment] * 20)
+    assert v.metrics["dscr_min"] == pytest.approx(10.0 / payment)
+    assert v.waterfall[-1].notes_outstanding == pytest.approx(0.0, abs=1e-9)
+
+
+def test_reserve_account_draws_and_refills_to_target() -> None:
+    flows = [{"year": y, "amount": a} for y, a in zip(range(2026, 2031), [30, 5, 30, 30, 30], strict=True)]
+    deal = make_deal([asset(cash_flows={"projection": {"explicit": flows}})], [tranche(50.0, 0.0, 5)],
+                     reserves={"cash_reserve": 10.0})
+    v = value_deal(deal, JAN_2026)  # debt service 10 a year; year 2 falls 5 short
+    assert [r.reserve_draw for r in v.waterfall] == pytest.approx([0, 5, 0, 0, 0])
+    assert [r.reserve_funded for r in v.waterfall] == pytest.approx([0, 0, 5, 0, 0])
+    assert v.waterfall[-1].reserve_balance == 0.0  # released when the notes are repaid
+    assert v.metrics["dscr_min_unenhanced"] == pytest.approx(0.5)
+
+
+def test_dscr_trigger_traps_cash_then_rapid_amortisation_prepays() -> None:
+    flows = [{"year": y, "amount": a} for y, a in zip(range(2026, 2032), [30, 30, 15, 15, 30, 30], strict=True)]
+    trap = make_deal([asset(cash_flows={"projection": {"explicit": flows}})], [tranche(60.0, 0.0, 6)],
+                     basis="whole_business", triggers=[{"test": "dscr", "threshold": 1.75, "action": "cash_trap"}])
+    v = value_deal(trap, JAN_2026)  # debt service 10; years 3-4 at 1.5x trap the excess, year 5 releases it
+    assert [r.trigger for r in v.waterfall] == [None, None, "cash_trap", "cash_trap", None, None]
+    assert [r.trapped for r in v.waterfall] == pytest.approx([0, 0, 5, 10, 0, 0])
+    assert v.waterfall[4].residual == pytest.approx(20.0 + 10.0)
+    rapid = make_deal([asset(cash_flows={"projection": {"explicit": flows}})], [tranche(60.0, 0.0, 6)],
+                      basis="whole_business",
+                      triggers=[{"test": "dscr", "threshold": 1.75, "action": "rapid_amortisation"}])
+    r = value_deal(rapid, JAN_2026)
+    assert r.waterfall[2].prepaid == pytest.approx(5.0) and r.waterfall[3].trigger == "rapid_amortisation"
+    assert [w.notes_outstanding for w in r.waterfall] == pytest.approx([50, 40, 25, 10, 0, 0])  # repaid a year early
+
+
+def test_obligor_bucket_counts_as_many_equal_obligors() -> None:
+    franchisees = [{"name": "Franchisees", "sector": "restaurants", "royalty_share_pct": 60.0, "count": 1200},
+                   {"name": "Master licensee", "sector": "restaurants", "royalty_share_pct": 40.0}]
+    v = value_deal(make_deal([asset(kind="trademark", licensees=franchisees)]), JAN_2026)
+    assert v.metrics["largest_licensee_share_pct"] == pytest.approx(40.0)
+    assert v.metrics["obligor_hhi"] == pytest.approx(0.4 ** 2 + 1200 * (0.6 / 1200) ** 2)
 
 
 def test_breakeven_haircut_matches_the_closed_form_without_support() -> None:
@@ -224,9 +306,10 @@ def test_zero_haircut_is_the_base_case_and_min_dscr_at_h_star_is_one(base: float
     assert row.pool_value == pytest.approx(v.pool_value)
     assert row.dscr_min == pytest.approx(v.metrics["dscr_min"])
     h = v.metrics["breakeven_haircut_pct"] / 100
-    if 0 < h < 1:
-        at = value_deal(build(1 - h), JAN_2026)
-        assert at.metrics["dscr_min"] == pytest.approx(1.0, abs=1e-5)
+    if 0.001 < h < 0.999:  # just inside h* every payment is made; just outside something is not
+        inside, outside = value_deal(build(1 - h + 1e-4), JAN_2026), value_deal(build(1 - h - 1e-4), JAN_2026)
+        assert sum(r.shortfall + r.refinanced for r in inside.waterfall) == pytest.approx(0.0, abs=1e-9)
+        assert sum(r.shortfall + r.refinanced for r in outside.waterfall) > 0
 
 
 @PROPS
@@ -363,3 +446,124 @@ def test_valuing_mid_life_counts_only_the_remaining_years_and_balance() -> None:
     balance_after_4_years = npf.fv(0.06, 4, npf.pmt(0.06, 10, 100.0), 100.0)
     assert v.tranches[0].outstanding == pytest.approx(-balance_after_4_years)
     assert v.pool_value == pytest.approx(present_value([30.0] * 16, 0.08))
+
+
+# --- independent valuation methods --------------------------------------------------------------------------
+
+def test_relief_from_royalty_prices_revenue_at_the_arms_length_rate_after_tax_and_tab() -> None:
+    deal = make_deal([asset(base=50.0, royalty_rate_pct=5.0, arms_length_royalty_pct=4.0)],
+                     valuation={"tax_rate_pct": 21.0, "tax_amortisation_benefit": True})
+    v = value_deal(deal, JAN_2026)
+    revenue_value = v.pool_value / 0.05  # collections are 5 % of revenue
+    assert v.relief_from_royalty_value == pytest.approx(revenue_value * 0.04 * 0.79 * tab_factor(0.21, 0.08))
+    rfr = next(m for m in v.methods if m.method == "relief_from_royalty")
+    assert "arm's-length" in rfr.basis and "1 of 1" in rfr.basis
+    plain = value_deal(make_deal([asset(base=50.0)], valuation={"tax_rate_pct": 21.0}), JAN_2026)
+    assert "not independent" in next(m for m in plain.methods if m.method == "relief_from_royalty").basis
+
+
+def test_cost_market_and_appraisal_are_reconciled_beside_the_income_value() -> None:
+    deal = make_deal([asset(base=20.0, replacement_cost=100.0, developer_profit_pct=20.0, obsolescence_pct=25.0,
+                            cash_flows={"history": [{"year": 2025, "amount": 18.0}],
+                                        "projection": {"base": 20.0, "start_year": 2026, "years": 20}})],
+                     valuation={"comparables": [{"name": "X", "multiple": 6.0}, {"name": "Y", "multiple": 8.0},
+                                                {"name": "Z", "multiple": 12.0}],
+                                "appraisal": {"value": 150.0, "appraiser": "A", "date": "2025-12-01",
+                                              "method": "income"}})
+    v = value_deal(deal, JAN_2026)
+    methods = {m.method: m for m in v.methods}
+    assert methods["cost"].value == pytest.approx(100.0 * 1.2 * 0.75)  # new asset: no life used up yet
+    assert methods["market"].value == pytest.approx(8.0 * 18.0) and "median multiple 8x of 3" in methods["market"].basis
+    assert methods["appraisal"].gap_pct == pytest.approx(100 * (150.0 - v.pool_value) / v.pool_value)
+    assert v.ltv_basis.startswith("income") and v.ltv_appraisal_pct == pytest.approx(100 * 100.0 / 150.0)
+
+
+# --- statutory terms (rulesets/terms/legal-terms.yaml) -----------------------------------------------------
+
+@pytest.mark.parametrize(("extra", "end"), [
+    ({"kind": "design", "jurisdiction": "US", "filing_date": "2016-03-01", "grant_date": "2018-05-01"},
+     date(2033, 5, 1)),
+    ({"kind": "design", "jurisdiction": "US", "filing_date": "2014-03-01", "grant_date": "2015-01-06"},
+     date(2029, 1, 6)),
+    ({"kind": "design", "jurisdiction": "EU", "filing_date": "2010-04-01"}, date(2035, 4, 1)),
+    ({"kind": "design", "jurisdiction": "DE", "filing_date": "2010-04-01"}, date(2035, 4, 1)),
+    ({"kind": "design", "jurisdiction": "CN", "filing_date": "2021-06-01"}, date(2036, 6, 1)),
+    ({"kind": "design", "jurisdiction": "CN", "filing_date": "2021-05-31"}, date(2031, 5, 31)),
+    ({"kind": "utility_model", "jurisdiction": "CN", "filing_date": "2018-01-10"}, date(2028, 1, 10)),
+    ({"kind": "patent", "jurisdiction": "US", "filing_date": "2010-01-01", "term_extension_years": 3.0},
+     date(2033, 1, 1)),
+    ({"kind": "patent", "jurisdiction": "US", "filing_date": "2010-01-01", "term_extension_years": 8.0},
+     date(2035, 1, 1)),  # US extensions are capped at 5 years (35 U.S.C. 156(g)(6))
+    ({"kind": "copyright", "jurisdiction": "US", "author_death_year": 1990}, date(2061, 1, 1)),
+    ({"kind": "copyright", "jurisdiction": "CN", "author_death_year": 1990}, date(2041, 1, 1)),
+    ({"kind": "copyright", "jurisdiction": "US", "copyright_basis": "work_for_hire", "publication_date": "1985-06-01"},
+     date(2081, 1, 1)),
+    ({"kind": "copyright", "jurisdiction": "US", "copyright_basis": "sound_recording",
+      "publication_date": "1983-04-14"}, date(2079, 1, 1)),
+    ({"kind": "copyright", "jurisdiction": "FR", "copyright_basis": "sound_recording",
+      "publication_date": "1983-04-14"}, date(2054, 1, 1)),
+])
+def test_statutory_terms_come_from_the_rule_file(extra: dict[str, Any], end: date) -> None:
+    from engine.models import IPAsset
+    from engine.valuation.lives import legal_end
+    a = IPAsset.model_validate({**asset(filing=None), **extra, "status": "registered" if extra["kind"] == "copyright"
+                                else "granted"})
+    assert legal_end(a) == end
+
+
+def test_every_term_cites_a_defined_reference() -> None:
+    from engine.valuation.lives import terms
+    table = terms()
+    assert {t.reference for t in table.terms} <= set(table.references)
+    assert all(r.note for r in table.references.values() if r.kind == "proposal")
+
+
+# --- named credit stresses (rulesets/stress/scenarios.yaml) --------------------------------------------------
+
+def test_named_stresses_run_through_the_waterfall() -> None:
+    lic = [{"name": "Big Licensee", "sector": "electronics", "royalty_share_pct": 60.0},
+           {"name": "Small Licensee", "sector": "electronics", "royalty_share_pct": 40.0}]
+    deal = make_deal([asset(base=30.0, licensees=lic), asset("a2", base=10.0)], [tranche(100.0, 6.0, 10)],
+                     triggers=[{"test": "dscr", "threshold": 1.5, "action": "cash_trap"}])
+    v = value_deal(deal, JAN_2026)
+    s = {x.id: x for x in v.scenarios}
+    payment = -npf.pmt(0.06, 10, 100.0)
+    assert s["largest-obligor-loss"].dscr_min == pytest.approx((40.0 - 18.0) / payment)
+    assert "Big Licensee" in s["largest-obligor-loss"].applied
+    # 10 a year against the annuity: short from the first period, unpaid principal falls due at maturity
+    assert s["largest-patent-invalidated"].dscr_min <= 10.0 / payment + 1e-9
+    lost = s["largest-patent-invalidated"]
+    assert lost.first_shortfall_period == 1 and lost.interest_shortfall == 0.0  # 10 a year still pays interest
+    # interest first, the rest to principal: what is left after ten years is 100 x 1.06^10 - 10 x s(10, 6 %)
+    assert lost.principal_loss == pytest.approx(100 * 1.06 ** 10 - 10 * (1.06 ** 10 - 1) / 0.06)
+    assert s["royalty-decline-30"].dscr_min == pytest.approx(28.0 / payment)
+    assert s["royalty-decline-30"].pool_value == pytest.approx(0.7 * v.pool_value)
+    # floating coupons 3 pp higher on the same principal schedule: year 1 pays 9 % on 100 plus 6 %-annuity principal
+    assert s["rate-up-300bp"].dscr_min == pytest.approx(40.0 / (9.0 + payment - 6.0))
+    assert s["rate-up-300bp"].pool_value < v.pool_value
+    assert s["trigger-breach"].dscr_min == pytest.approx(0.99 * 1.5) and s["trigger-breach"].periods_under_trigger == 10
+
+
+def test_deal_without_patents_or_triggers_skips_those_scenarios() -> None:
+    v = value_deal(make_deal([asset(kind="trademark", years=10)]), JAN_2026)
+    assert {s.id for s in v.scenarios} == {"royalty-decline-30", "rate-up-300bp"}
+
+
+def test_leverage_trigger_turbo_and_reserve_target() -> None:
+    flows = [{"year": y, "amount": 20.0} for y in range(2026, 2031)]
+    lev = make_deal([asset(cash_flows={"projection": {"explicit": flows}})], [tranche(100.0, 0.0, 5)],
+                    basis="whole_business",
+                    triggers=[{"test": "leverage", "threshold": 4.0, "action": "rapid_amortisation"}])
+    v = value_deal(lev, JAN_2026)  # after year 1: 80 outstanding / 20 NCF = 4.0x, not above 4.0x: no trigger
+    assert all(r.trigger is None for r in v.waterfall)
+    tight = make_deal([asset(cash_flows={"projection": {"explicit": flows}})], [tranche(100.0, 0.0, 5)],
+                      basis="whole_business",
+                      triggers=[{"test": "leverage", "threshold": 3.5, "action": "rapid_amortisation"}])
+    t = value_deal(tight, JAN_2026)  # 80 / 20 = 4.0x > 3.5x: rapid amortisation from the first period
+    assert t.waterfall[0].trigger == "rapid_amortisation" and t.waterfall[0].notes_outstanding == pytest.approx(80.0)
+    turbo = value_deal(make_deal([asset(base=40.0)], [tranche(100.0, 0.0, 5)], turbo_pct=50.0), JAN_2026)
+    assert turbo.waterfall[0].prepaid == pytest.approx(10.0) and turbo.waterfall[0].residual == pytest.approx(10.0)
+    reserve = value_deal(make_deal([asset(base=40.0)], [tranche(100.0, 0.0, 5)],
+                                   reserves={"target_months_of_debt_service": 6}), JAN_2026)
+    assert reserve.waterfall[0].reserve_funded == pytest.approx(10.0)  # half a year of 20 debt service
+    assert reserve.waterfall[-1].reserve_balance == 0.0

@@ -6,13 +6,16 @@ Submodules group the models by pipeline stage; this module re-exports them.
 from engine.models.base import CrossFieldError, Strict
 from engine.models.deal import (
     Allocation,
+    Appraisal,
     AssetKind,
     AssetStatus,
     CashFlows,
+    Comparable,
     CreditEnhancement,
     Deal,
     DocumentRef,
     ExternalReview,
+    Fees,
     Framework,
     Guarantee,
     IcmaCategory,
@@ -30,9 +33,11 @@ from engine.models.deal import (
     Reserves,
     SDGClaim,
     Sector,
+    SourceRef,
     Structure,
     SustainabilityLinkedTerms,
     Tranche,
+    Trigger,
     ValuationAssumptions,
     YearAmount,
 )
@@ -81,14 +86,18 @@ from engine.models.valuation import (
     AssetValue,
     DebtYear,
     LicenseeShare,
+    MethodValue,
+    Scenario,
     StressRow,
     TrancheSummary,
     Valuation,
     ValuationPeriod,
+    WaterfallRow,
 )
 
 __all__ = [
-    "Allocation", "AssetKind", "AssetStatus", "CashFlows", "CreditEnhancement", "CrossFieldError", "Deal",
+    "Allocation", "Appraisal", "AssetKind", "AssetStatus", "CashFlows", "CreditEnhancement", "CrossFieldError",
+    "Comparable", "Deal", "Fees", "MethodValue", "Scenario", "SourceRef", "Trigger", "WaterfallRow",
     "DocumentRef", "ExternalReview", "Framework", "Guarantee", "IPAsset", "IcmaCategory", "ImpactKPI",
     "Licensee", "Lien", "Litigation", "ManagementOfProceeds", "Party", "ProjectSelection", "Projection",
     "Reporting", "ReportingCommitment", "Reserves", "SDGClaim", "Sector", "Strict", "Structure",

@@ -64,6 +64,9 @@ class Tranche(Strict):
     schedule: list[Money] | None = Field(default=None, description="principal repaid in each year, for 'schedule'")
     seniority: Literal["senior", "mezzanine", "junior", "equity"] = "senior"
     rating: str | None = None
+    bullet_repayment: Literal["accumulated_cash", "refinance"] | None = Field(
+        default=None, description="how a bullet is repaid at maturity: from cash accumulated out of collections, "
+        "or by refinancing (default: refinance for whole-business deals, accumulated cash otherwise)")
 
     @model_validator(mode="after")
     def _schedule_repays_principal(self) -> Tranche:
@@ -103,6 +106,9 @@ class Guarantee(Strict):
     provider: NonEmptyStr
     amount: PositiveMoney
     type: Literal["full", "partial", "first_loss"] = "partial"
+    guarantor_rating: str | None = Field(
+        default=None, description="the guarantor's long-term rating (S&P/Fitch 'BBB-' or Moody's 'Baa3' style); a "
+        "guarantee counts as support only up to the guarantor's quality")
 
 
 class CreditEnhancement(Strict):
@@ -113,6 +119,28 @@ class CreditEnhancement(Strict):
 class Reserves(Strict):
     interest_reserve_months: float = Field(default=0.0, ge=0, le=60)
     cash_reserve: Money = 0.0
+    target_months_of_debt_service: float | None = Field(
+        default=None, ge=0, le=60, description="reserve account target in months of current debt service; "
+        "refilled from excess cash after debt service (default: the amount funded at closing)")
+
+
+class Fees(Strict):
+    """Senior fees and expenses, paid from collections before any interest."""
+
+    trustee_per_year: Money = 0.0
+    servicer_pct_of_collections: Percent = 0.0
+    other_senior_per_year: Money = 0.0
+    tax_pct_of_collections: Percent = Field(default=0.0, description="taxes or withholding on collections")
+
+
+class Trigger(Strict):
+    """A performance test on the trailing year; while it is breached, excess cash is trapped or pays down notes."""
+
+    test: Literal["dscr", "leverage"]
+    threshold: float = Field(gt=0, description="dscr: breached below it; leverage (debt / NCF): breached above it")
+    action: Literal["cash_trap", "rapid_amortisation"]
+    trap_pct: Percent = Field(default=100.0, description="cash_trap: share of excess cash kept in the trap account")
+    effective_from: IsoDate | None = None
 
 
 class Licensee(Strict):
@@ -120,6 +148,8 @@ class Licensee(Strict):
     sector: Sector
     country: Country | None = None
     royalty_share_pct: Percent
+    count: int = Field(default=1, ge=1, description="a bucket of this many obligors sharing royalty_share_pct "
+                       "(e.g. 1,300 franchisees); concentration treats them as equal separate obligors")
 
 
 class Litigation(Strict):
@@ -197,7 +227,19 @@ class IPAsset(Strict):
     economic_life_years: float | None = Field(default=None, gt=0, le=200)
     author_death_year: int | None = Field(default=None, ge=1000, le=2200,
                                           description="copyrights: term runs from the author's death")
-    replacement_cost: Money | None = Field(default=None, description="cost approach cross-check")
+    copyright_basis: Literal["author_life", "work_for_hire", "sound_recording"] = Field(
+        default="author_life", description="copyrights: which statutory term applies (rulesets/terms)")
+    publication_date: IsoDate | None = Field(
+        default=None, description="copyrights of works made for hire and sound recordings: term runs from it")
+    term_extension_years: float = Field(default=0.0, ge=0, le=10, description="patent term extension or SPC "
+                                        "granted on top of the statutory term (capped per jurisdiction)")
+    replacement_cost: Money | None = Field(default=None, description="cost approach: reproduction or replacement cost")
+    developer_profit_pct: Percent = Field(default=0.0, description="cost approach: developer's profit on the cost")
+    obsolescence_pct: Percent = Field(default=0.0, description="cost approach: functional and technological "
+                                      "obsolescence (economic obsolescence follows the remaining life)")
+    arms_length_royalty_pct: Percent | None = Field(
+        default=None, description="relief from royalty: arm's-length rate on the licensed products' revenue "
+        "(revenue = collections / royalty_rate_pct)")
     cash_flows: CashFlows
 
     @model_validator(mode="after")
@@ -367,6 +409,31 @@ class DocumentRef(Strict):
     title: str | None = None
 
 
+class Appraisal(Strict):
+    """A third-party appraisal of the pool, compared with the model's value."""
+
+    value: PositiveMoney
+    appraiser: NonEmptyStr
+    date: IsoDate
+    method: Literal["income", "relief_from_royalty", "cost", "market", "mixed"]
+
+
+class SourceRef(Strict):
+    """Where a deal's facts come from (public documents for real-deal examples)."""
+
+    title: NonEmptyStr
+    url: str | None = None
+    facts: list[str] = []
+
+
+class Comparable(Strict):
+    """A comparable transaction for the market approach: price as a multiple of trailing royalty income."""
+
+    name: NonEmptyStr
+    multiple: float = Field(gt=0, le=100)
+    year: int | None = Field(default=None, ge=1950, le=2200)
+
+
 class ValuationAssumptions(Strict):
     discount_rate_pct: float = Field(default=10.0, gt=0, le=100)
     convention: Literal["end", "mid"] = "end"
@@ -374,6 +441,10 @@ class ValuationAssumptions(Strict):
     tax_amortisation_benefit: bool = False
     market_multiple: float | None = Field(default=None, gt=0, le=100,
                                           description="multiple of trailing net royalty income")
+    appraisal: Appraisal | None = None
+    comparables: list[Comparable] = []
+    arms_length_royalty_pct: Percent | None = Field(
+        default=None, description="relief from royalty: arm's-length rate for assets that do not state their own")
 
 
 class Deal(Strict):
@@ -394,6 +465,12 @@ class Deal(Strict):
     framework: Framework = Framework()
     documents: list[DocumentRef] = []
     valuation: ValuationAssumptions = ValuationAssumptions()
+    payment_frequency: Literal["annual", "semi_annual", "quarterly", "monthly"] = "annual"
+    fees: Fees = Fees()
+    triggers: list[Trigger] = []
+    turbo_pct: Percent = Field(default=0.0, description="share of residual cash always used to prepay notes")
+    sources: list[SourceRef] = []
+    assumptions: list[str] = Field(default=[], description="every assumption made where public facts stop")
 
     @property
     def principal(self) -> float:

@@ -37,6 +37,7 @@ class LicenseeShare(Strict):
     name: str
     value: Money  # share of asset values attributed by royalty_share_pct
     share_pct: Pct  # of pool value
+    count: int  # obligors in the bucket (1 for a single licensee)
 
 
 class ValuationPeriod(Strict):
@@ -65,6 +66,35 @@ class DebtYear(Strict):
     dscr_unenhanced: Ratio | None  # pool cash alone
 
 
+class WaterfallRow(Strict):
+    """One payment period through the priority of payments (amounts paid, not due, unless named so)."""
+
+    period: int
+    start: date
+    collections: Money
+    senior_fees: Money  # trustee, servicer, other senior expenses and taxes
+    net_cash_flow: Money  # collections - senior fees: cash available for debt service
+    interest_due: Money
+    interest_paid: dict[str, Money]  # by class, in order of seniority
+    principal_due: Money  # scheduled amortisation (bullets apart)
+    principal_paid: dict[str, Money]  # scheduled amortisation and bullets paid, by class
+    bullet_due: Money  # bullets falling due this period and repaid from cash
+    reserve_draw: Money
+    reserve_funded: Money
+    reserve_balance: Money  # at period end
+    guarantee_draw: Money
+    accumulated: Money  # bullet accumulation account at period end
+    trapped: Money  # cash-trap account at period end
+    prepaid: Money  # rapid amortisation and turbo payments of principal
+    residual: Money  # released to the originator / equity
+    shortfall: Money  # debt service due but not paid from any source
+    refinanced: Money  # bullets left to refinancing (stated, or cash fell short)
+    notes_outstanding: Money  # at period end
+    trigger: str | None  # the trigger in force this period
+    dscr: Ratio | None  # net cash flow / (interest + scheduled principal)
+    dscr_with_support: Ratio | None  # (net cash flow + reserve, trapped cash and counted guarantee at start) / same
+
+
 class TrancheSummary(Strict):
     name: str
     principal: Money
@@ -81,6 +111,33 @@ class StressRow(Strict):
     ltv_pct: Pct | None
     dscr_min: Ratio | None
     dscr_min_unenhanced: Ratio | None
+
+
+class MethodValue(Strict):
+    """One valuation method's value of the pool, for the reconciliation."""
+
+    method: Literal["income", "relief_from_royalty", "cost", "market", "appraisal"]
+    value: Money
+    gap_pct: Pct | None  # (value - income value of the same assets) / income value
+    basis: str  # what the figure rests on
+
+
+class Scenario(Strict):
+    """A named credit stress (rulesets/stress/scenarios.yaml) run through the waterfall."""
+
+    id: str
+    title: str
+    applied: str  # what was changed, in this deal's terms
+    pool_value: Money
+    ltv_pct: Pct | None
+    dscr_min: Ratio | None  # with support
+    dscr_min_unenhanced: Ratio | None
+    interest_shortfall: Money  # senior fees and interest not paid, summed over the periods
+    principal_loss: Money  # notes still unpaid after the last period (refinanced bullets apart)
+    first_shortfall_period: int | None
+    refinancing_need_pct: Pct
+    periods_under_trigger: int
+    reference: str
 
 
 class Valuation(Strict):
@@ -104,6 +161,15 @@ class Valuation(Strict):
     support: Money  # guarantees + reserves available at closing
     dscr_first_breach_year: int | None  # first debt year with DSCR (with support) below 1.0x
     stress: list[StressRow]
+    scenarios: list[Scenario]  # named credit stresses through the waterfall
+    payment_frequency: str
+    waterfall: list[WaterfallRow]
+    guarantee_counted: Money  # guarantees counted as support after the guarantor-rating limit
+    appraisal_value: Money | None  # third-party appraisal, when given
+    appraisal_gap_pct: Pct | None  # (appraisal - pool value) / pool value
+    methods: list[MethodValue]  # each method's value, reconciled against the income approach
+    ltv_basis: str  # which value ltv_pct divides by
+    ltv_appraisal_pct: Pct | None  # notes outstanding / third-party appraisal, beside ltv_pct
     metrics: dict[str, float]
     units: dict[str, str]
     notes: list[str]

@@ -22,7 +22,7 @@ from engine.models.findings import Effect, Reference
 from engine.rules import conditions as cond
 from engine.rules.schema import CatalogueFile, Effective, RuleFile, RuleSpec, Target, Then
 
-SKIPPED_DIRS = frozenset({"tests", "lexicons", "scoring", "sdg"})
+SKIPPED_DIRS = frozenset({"tests", "lexicons", "scoring", "sdg", "terms", "stress"})  # terms, stress: valuation data
 
 
 @dataclass(frozen=True)

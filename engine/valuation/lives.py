@@ -1,27 +1,54 @@
 """How long each asset can earn: legal term by kind and jurisdiction, licence term, economic life.
 
 Cash flows stop at the earliest of these ends; nothing is valued past it, and no
-terminal value is added to an asset whose life has an end. Terms (DESIGN §5):
-patents 20 years from filing; designs 15 years from filing; utility models 10 years
-from filing (CN; the same term is used elsewhere, e.g. DE and JP also grant 10);
-copyrights run to the end of the calendar year ``author death + 70`` (US and by default)
-or ``+ 50`` (CN); trademarks and trade secrets have no legal end (renewable), so
-their economic life, if given, is the cap. Economic life is counted from the deal's
-issue date: it is the earning life the deal's own forecast assumes.
+terminal value is added to an asset whose life has an end. The statutory terms are
+data, with a reference per jurisdiction and kind, in ``rulesets/terms/legal-terms.yaml``
+(patents 20 years from filing plus any term extension or SPC up to the jurisdiction's
+cap; US design patents 15 years from grant; EU designs up to 25 years; CN designs 15
+years from filing since 1 June 2021; copyrights life + 70 / + 50 (CN), works made for
+hire and sound recordings from publication). Trademarks and trade secrets have no legal
+end (renewable), so their economic life, if given, is the cap. Economic life is counted
+from the deal's issue date: it is the earning life the deal's own forecast assumes.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Literal
 
+from pydantic import Field
+
+from engine import errors, yamlio
+from engine.errors import InputError
 from engine.models import Deal, IPAsset
+from engine.models.base import IsoDate, ReferenceSpec, Strict
 from engine.models.valuation import LimitedBy
 
-TERM_YEARS_FROM_FILING = {"patent": 20, "design": 15, "utility_model": 10}
-COPYRIGHT_YEARS_AFTER_DEATH = {"CN": 50}
-COPYRIGHT_YEARS_AFTER_DEATH_DEFAULT = 70  # US (17 U.S.C. §302) and EU
+TERMS_FILE = Path(__file__).resolve().parents[2] / "rulesets" / "terms" / "legal-terms.yaml"
 NOT_EARNING = ("expired", "lapsed")
+
+
+class Term(Strict):
+    kind: Literal["patent", "utility_model", "design", "copyright"]
+    basis: Literal["author_life", "work_for_hire", "sound_recording"] | None = None
+    jurisdiction: str | list[str]
+    years: int = Field(gt=0, le=200)
+    from_: Literal["filing", "grant", "author_death", "publication"] = Field(alias="from")
+    year_end: bool = False
+    max_extension_years: float = 0.0
+    filed_from: IsoDate | None = None
+    filed_until: IsoDate | None = None
+    reference: str
+
+
+class TermsFile(Strict):
+    title: str
+    version: str
+    references: dict[str, ReferenceSpec]
+    terms: list[Term]
 
 
 @dataclass(frozen=True)
@@ -33,6 +60,18 @@ class Life:
     limited_by: LimitedBy
 
 
+@cache
+def terms(path: Path = TERMS_FILE) -> TermsFile:
+    """The statutory-term table, validated (file:line errors), read once per process."""
+    table: TermsFile = yamlio.validate(TermsFile, yamlio.load_file(path))
+    unknown = sorted({t.reference for t in table.terms} - set(table.references))
+    if unknown:
+        defined = ", ".join(table.references)
+        raise InputError.single(errors.UNDEFINED_REFERENCE, f"terms cite undefined references: {', '.join(unknown)}",
+                                str(path), hint=f"define them under references (defined: {defined})")
+    return table
+
+
 def add_years(day: date, years: int) -> date:
     """Same day ``years`` later; 29 February falls back to the 28th."""
     try:
@@ -41,16 +80,48 @@ def add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
+def term_for(asset: IPAsset) -> Term | None:
+    """The row that applies: the asset's jurisdiction before "*", and the filing-date window it falls in."""
+    basis = asset.copyright_basis if asset.kind == "copyright" else None
+    return _term(asset.kind, basis, asset.jurisdiction, asset.filing_date)
+
+
+@lru_cache(maxsize=4096)
+def _term(kind: str, basis: str | None, jurisdiction: str, filed: date | None) -> Term | None:
+    best: Term | None = None
+    for row in terms().terms:
+        places = row.jurisdiction if isinstance(row.jurisdiction, list) else [row.jurisdiction]
+        if row.kind != kind or row.basis != basis or not (jurisdiction in places or "*" in places):
+            continue
+        if (row.filed_from or row.filed_until) and filed is None:
+            continue
+        if filed and ((row.filed_from and filed < row.filed_from) or (row.filed_until and filed > row.filed_until)):
+            continue
+        if best is None or (_is_fallback(best) and "*" not in places):
+            best = row
+    return best
+
+
+def _is_fallback(row: Term) -> bool:
+    return "*" in (row.jurisdiction if isinstance(row.jurisdiction, list) else [row.jurisdiction])
+
+
 def legal_end(asset: IPAsset) -> date | None:
     """End of legal protection: a stated expiry wins, else the statutory term of the kind."""
     if asset.expiry_date is not None:
         return asset.expiry_date
-    if asset.kind in TERM_YEARS_FROM_FILING and asset.filing_date is not None:
-        return add_years(asset.filing_date, TERM_YEARS_FROM_FILING[asset.kind])
-    if asset.kind == "copyright" and asset.author_death_year is not None:
-        years = COPYRIGHT_YEARS_AFTER_DEATH.get(asset.jurisdiction, COPYRIGHT_YEARS_AFTER_DEATH_DEFAULT)
-        return date(asset.author_death_year + years + 1, 1, 1)
-    return None
+    row = term_for(asset)
+    if row is None:
+        return None
+    start = {"filing": asset.filing_date, "grant": asset.grant_date, "publication": asset.publication_date,
+             "author_death": date(asset.author_death_year, 12, 31) if asset.author_death_year else None}[row.from_]
+    if start is None:
+        return None
+    if row.year_end:  # to the end of the calendar year: the day after is 1 January
+        return date(start.year + row.years + 1, 1, 1)
+    end = add_years(start, row.years)
+    extension = min(asset.term_extension_years, row.max_extension_years)
+    return date.fromordinal(end.toordinal() + round(extension * 365.25)) if extension > 0 else end
 
 
 def life(asset: IPAsset, deal: Deal) -> Life:

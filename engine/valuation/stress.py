@@ -2,7 +2,8 @@
 
 The same monthly pool cash flows as the base case, cut uniformly by the haircut and
 decayed further at a yearly rate from ``as_of``; the discount rate moves the value
-(and LTV) but not coverage.
+(and LTV) but not coverage. Coverage runs through the deal's waterfall, every
+haircut x decay scenario with and without support in one vectorised pass.
 """
 
 from __future__ import annotations
@@ -12,13 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.models import StressRow
-from engine.valuation import debt
+from engine.valuation import scenarios, waterfall
 from engine.valuation.formulas import discount_factors
 from engine.valuation.grid import yearly
-
-HAIRCUTS_PCT = (0.0, 10.0, 25.0, 50.0)
-EXTRA_DECAY_PCT = (0.0, 5.0, 10.0)
-RATE_SHIFTS_PP = (0.0, 2.0, 5.0)
 
 
 @dataclass(frozen=True)
@@ -30,9 +27,8 @@ class Inputs:
     as_of_month: int
     periods: int
     issue_month: int
-    remaining_years: np.ndarray  # bool per debt year
-    service: np.ndarray  # debt service per debt year
-    support: float
+    remaining: np.ndarray  # bool per payment period: still running at as_of
+    terms: waterfall.Terms
     outstanding: float
     rate: float
     convention: str
@@ -53,6 +49,8 @@ def terminal_values(inp: Inputs, rate: float, decay: float) -> float:
 
 def grid(inp: Inputs) -> list[StressRow]:
     """Every combination of the haircuts, extra decays and discount-rate shifts, as table rows."""
+    steps = scenarios.spec().grid  # the grid's steps are data: rulesets/stress/scenarios.yaml
+    HAIRCUTS_PCT, EXTRA_DECAY_PCT, RATE_SHIFTS_PP = steps.haircuts_pct, steps.extra_decay_pct, steps.rate_shifts_pp  # noqa: N806
     months = inp.pool.size
     years_from = np.maximum(np.arange(months) - inp.as_of_month, 0) / 12.0
     decays = np.asarray(EXTRA_DECAY_PCT) / 100
@@ -61,19 +59,24 @@ def grid(inp: Inputs) -> list[StressRow]:
     flows = yearly(inp.pool_after[None, :] * factor, inp.as_of_month, inp.periods)  # decay x periods
     dfs = np.stack([discount_factors(r, inp.periods, inp.convention) for r in rates])  # rate x periods
     values = flows @ dfs.T + np.array([[terminal_values(inp, r, d) for r in rates] for d in decays])
-    cash = yearly(inp.pool[None, :] * factor, inp.issue_month, inp.service.size)[:, inp.remaining_years]
-    service = inp.service[inp.remaining_years]
+    t = inp.terms
+    cash = waterfall.by_period(inp.pool[None, :] * factor, inp.issue_month, t.per_year, t.periods)  # decay x N
+    cut = inp.remaining.astype(float)
+    haircuts = np.asarray(HAIRCUTS_PCT) / 100
+    scen = (cash[None, :, :] * (1.0 - haircuts[:, None, None] * cut[None, None, :])).reshape(-1, t.periods)
+    n = scen.shape[0]
+    ran = waterfall.run(t, np.concatenate([scen, scen]), np.concatenate([np.ones(n), np.zeros(n)]))
+    enhanced = ran.dscr_with_support[:n, inp.remaining].reshape(len(haircuts), len(decays), -1)
+    alone = ran.dscr[:n, inp.remaining].reshape(len(haircuts), len(decays), -1)
     rows = []
-    for h in HAIRCUTS_PCT:
-        cut = cash * (1.0 - h / 100)
-        enhanced, alone = debt.coverage(cut, service, inp.support)
+    for a, h in enumerate(HAIRCUTS_PCT):
         for e, decay in enumerate(EXTRA_DECAY_PCT):
             for k, rate in enumerate(rates):
                 value = float(values[e, k] * (1.0 - h / 100))
                 rows.append(StressRow(
                     haircut_pct=h, extra_decay_pct=decay, discount_rate_pct=round(float(rate) * 100, 6),
                     pool_value=value, ltv_pct=100 * inp.outstanding / value if value > 0 else None,
-                    dscr_min=_nanmin(enhanced[e]), dscr_min_unenhanced=_nanmin(alone[e])))
+                    dscr_min=_nanmin(enhanced[a, e]), dscr_min_unenhanced=_nanmin(alone[a, e])))
     return rows
 
 
