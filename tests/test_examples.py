@@ -6,7 +6,7 @@ on purpose, change the expectation here and say why in the commit.
 
 from __future__ import annotations
 
-from engine.models.screening import Screening
+from engine.models.screening import OpinionRow, Screening
 from tests.screening_cases import by_stem, screened
 
 
@@ -22,64 +22,111 @@ def _fired(s: Screening) -> set[str]:
     return {f.rule_id for f in s.findings}
 
 
-def test_solaris_green_patent_pool_is_sound_with_only_concentration_to_watch() -> None:
-    """Y02E solar/wind/storage patents, 80 % of proceeds to renewables, SPO and verification, DSCR ~2x."""
+def _ops(s: Screening) -> tuple[str, str, str, str]:
+    assert s.opinions is not None
+    o = s.opinions
+    return o.icma.status, o.eu_gbs.status, o.sdg.grade, o.credit.status
+
+
+def _row(rows: list[OpinionRow], key: str) -> OpinionRow:
+    return next(r for r in rows if r.key == key)
+
+
+def test_solaris_green_patent_pool_is_aligned_and_only_concentration_is_on_watch() -> None:
+    """Y02E solar/wind/storage patents, 80 % of proceeds to renewables, SPO and verification, DSCR ~2x.
+
+    Reviewer: all four GBP core components with firm wording, framework, pre-issuance SPO and a
+    post-issuance verification -> aligned; SDG 7.2 evidenced by deal data -> significant; credit on
+    watch only for asset and licensee concentration (a financial watch, not a label question)."""
     s = _s("solaris-green-patent-abs")
+    assert _ops(s) == ("aligned", "not_claimed", "significant", "watch")
     assert s.verdict == "conditional" and s.grade in ("A", "B") and not s.blockers
     assert _rules(s.conditions) <= {"ELIG-CONC-ASSET", "ELIG-CONC-LICENSEE"}, "only watch-level concentration"
     assert [t.sdg for t in s.top_sdgs][:1] == [7] and "7.2" in s.top_sdgs[0].targets
     assert {"CPC-Y02E10-7.2", "UOP-RE-7.2", "KPI-GHG-AVOIDED-13.2"} <= _fired(s)
-    assert all(c.status == "met" for c in s.components if c.standard == "icma_gbp")
     assert s.red_flag_count == 0 and not s.contradictions
 
 
-def test_northfield_university_social_abs_contributes_to_education_with_conditions_to_watch() -> None:
-    """Vocational training and scholarships (SBP essential services); a patent challenge and a short life cushion."""
+def test_northfield_university_social_abs_is_aligned_with_credit_on_watch() -> None:
+    """Vocational training and scholarships (SBP essential services); a patent challenge and a short life cushion.
+
+    Reviewer: SBP components and recommendations all met -> aligned; SDG 4 (4.3/4.4) significant;
+    credit watch for the pending litigation and a 1.35-year legal-life cushion."""
     s = _s("northfield-university-patent-abs")
+    assert _ops(s) == ("aligned", "not_claimed", "significant", "watch")
     assert s.verdict == "conditional" and not s.blockers
     assert s.top_sdgs[0].sdg == 4 and {"4.3", "4.4"} & set(s.top_sdgs[0].targets)
     assert {"ELIG-LITIGATION", "ELIG-LIFE-CUSHION"} <= _rules(s.conditions)
     assert not s.contradictions, "the only deliberate contradiction of the examples is Verdant's"
 
 
-def test_huangpu_sme_licence_abs_serves_sdg_8_and_9_but_lacks_a_framework() -> None:
-    """Like the 2019 Guangzhou deals: SME employment and innovation; guaranteed, but collateral covers alone."""
+def test_huangpu_sme_licence_abs_serves_sdg_8_and_9_but_is_not_sbp_aligned() -> None:
+    """Like the 2019 Guangzhou deals: SME employment and innovation; guaranteed, but collateral covers alone.
+
+    Reviewer: the deal file describes no tracking of net proceeds, and management of proceeds is an SBP
+    core component -> not aligned (the issuer sees what to add); SDG 8 and 9 significant; credit watch
+    (DSCR 1.399 against a 1.40 pass level)."""
     s = _s("huangpu-sme-patent-licence-abs")
-    assert s.verdict == "conditional" and not s.blockers
+    assert _ops(s) == ("not_aligned", "not_claimed", "significant", "watch")
+    assert s.opinions is not None
+    mop = _row(s.opinions.icma.rows, "icma_sbp:management_of_proceeds")
+    assert mop.status == "missing" and mop.note and "track net proceeds" in mop.note
     assert {t.sdg for t in s.top_sdgs[:2]} == {8, 9}
     assert {"SBP-FRAMEWORK", "SBP-VERIFICATION"} <= _rules(s.conditions)
     unenhanced = [c for c in s.checks if c.metric == "dscr_min_unenhanced"]
     assert unenhanced and unenhanced[0].status == "pass", "the guarantee is not the only thing holding it up"
 
 
-def test_marlowe_catalogue_bond_fails_on_one_licensee_and_declining_royalties() -> None:
-    """Bowie-shaped 1997 bond: 75 % of royalties from one record label and a 6 %/yr decline (downgraded in 2004)."""
+def test_marlowe_catalogue_bond_is_unlabelled_and_credit_ineligible() -> None:
+    """Bowie-shaped 1997 bond: 75 % of royalties from one record label and a 6 %/yr decline (downgraded in 2004).
+
+    Reviewer: no label -> ICMA not applicable, no EU GBS claim, no SDG evidenced; the credit opinion alone
+    is ineligible (one licensee, DSCR 1.00)."""
     s = _s("marlowe-catalogue-royalty-bonds")
-    assert s.verdict == "ineligible"
+    assert _ops(s) == ("not_applicable", "not_claimed", "none", "ineligible")
     assert {"ELIG-CONC-LICENSEE", "ELIG-DSCR-ROYALTY"} <= _rules(s.blockers)
     assert all(x.score == 0 for x in s.sdg_scores), "an unlabelled music catalogue evidences no SDG"
     assert not s.components, "no ICMA requirement applies to an unlabelled bond"
 
 
-def test_verdant_green_wbs_is_conditional_on_its_vague_and_contradicted_green_claims() -> None:
-    """Financially solid restaurant WBS; the green label rests on hedged claims, no review, and a 60 % vs 65 %."""
+def test_verdant_green_wbs_is_not_aligned_on_hedged_selection_and_missing_components() -> None:
+    """Financially solid restaurant WBS; the green label rests on hedged claims, no review, and a 60 % vs 65 %.
+
+    Reviewer: "Management will consider sustainability factors where feasible" is not a selection
+    process (partly, hedge shown); no tracking and no reporting commitment -> not aligned; SDG 12 claimed
+    with nothing behind it stays visible as an over-claim; credit only on watch."""
     s = _s("verdant-grill-whole-business-abs")
-    assert s.verdict == "conditional" and not s.blockers and s.grade in ("D", "E")
+    assert _ops(s) == ("not_aligned", "not_claimed", "moderate", "watch")
+    assert s.opinions is not None
+    sel = _row(s.opinions.icma.rows, "icma_gbp:project_evaluation_and_selection")
+    assert sel.status == "partly" and sel.note and "where feasible" in sel.note
     assert [(c.field, c.deal_value, c.document_value) for c in s.contradictions] == [
         ("allocation.energy_efficiency", "65 %", "60 %")]
     assert {"GBP-REVIEW", "GBP-FRAMEWORK", "RF-CONTRADICTION"} <= _rules(s.conditions)
+    assert {"GBP-SELECTION", "GBP-MANAGEMENT", "GBP-REPORTING"} <= _rules(s.blockers)
+    assert not any(r.startswith("ELIG-") for r in _rules(s.blockers)), "the finances are not what fails it"
     assert {"RF-CLAIM-UNSCREENED-SDG", "RF-OVERCLAIM-SDG12"} <= _fired(s)
+    assert [r.key for r in s.opinions.sdg.rows if r.status == "over_claim"] == ["SDG 12"]
     sdg12 = next(x for x in s.sdg_scores if x.sdg == 12)
-    assert sdg12.score < 0 and sdg12.band == "negative", "claiming SDG 12 with nothing behind it costs SDG 12"
+    assert sdg12.score == -15 and sdg12.band == "negative", "the SDG 12 over-claim is counted once, not per source"
     dscr = next(c for c in s.checks if c.metric == "dscr_min")
     assert dscr.status == "pass" and dscr.rule_id == "ELIG-DSCR-WBS"
 
 
-def test_carbonvault_fails_every_eu_gbs_securitisation_condition_it_claims() -> None:
-    """Synthetic, originator not the issuer, fossil-fuel licensees, nothing taxonomy-aligned: yet 'EU GBS'."""
+def test_carbonvault_is_not_eu_gbs_compliant_for_the_articles_it_breaks() -> None:
+    """Synthetic, fossil-fuel licensees, nothing taxonomy-aligned, an unregistered reviewer: yet 'EU GBS'.
+
+    Reviewer: Art. 17 (synthetic), Art. 18(1) (extraction and refining licensees), Art. 4(1)/5(1)
+    (40 % aligned), Art. 10(1)(b) and the ESMA registration (from 21 June 2026) fail. That the
+    originator does not issue the bond is not a failure (Art. 16)."""
     s = _s("carbonvault-synthetic-eu-gbs")
-    assert s.verdict == "ineligible" and s.grade == "E"
-    assert {"EUGBS-SYNTHETIC", "EUGBS-ORIGINATOR-NOT-ISSUER", "EUGBS-FOSSIL-EXPOSURE",
-            "EUGBS-TAXONOMY-SHORTFALL"} <= _rules(s.blockers)
-    assert all(x.score <= 0 for x in s.sdg_scores), "deal-wide red flags cancel the CCUS classes"
-    assert min(x.score for x in s.sdg_scores) >= -100
+    assert s.opinions is not None
+    assert _ops(s)[1] == "not_compliant" and s.verdict == "ineligible"
+    rows = {r.key: r.status for r in s.opinions.eu_gbs.rows}
+    assert {k: rows[k] for k in ("Art. 4(1)", "Art. 17", "Art. 18(1)", "Art. 10(1)(b)", "Art. 69 / Art. 23",
+                                 "Art. 16")} == {
+        "Art. 4(1)": "missing", "Art. 17": "missing", "Art. 18(1)": "missing", "Art. 10(1)(b)": "missing",
+        "Art. 69 / Art. 23": "missing", "Art. 16": "met"}
+    assert rows["Art. 6"] == rows["Art. 19(2)"] == "not_assessable"
+    assert "EUGBS-ORIGINATOR-NOT-ISSUER" not in _fired(s), "Art. 16 reads 'issuer' as the originator"
+    assert min(x.score for x in s.sdg_scores) >= 0, "deal-wide flags take contribution away, never below 0"
