@@ -66,7 +66,8 @@ def deal_facts(deal: Deal, as_of: date, *, evidence_base: str | None = None,
     shares = [a.share_pct if a.share_pct is not None else _pct(a.amount or 0.0, principal) for a in deal.allocations]
     aligned = [s for s, a in zip(shares, deal.allocations, strict=True) if a.taxonomy_aligned]
     known_alignment = any(a.taxonomy_aligned is not None for a in deal.allocations)
-    pocket = [s for s, a in zip(shares, deal.allocations, strict=True) if not a.taxonomy_aligned and a.eu_gbs_flexibility]
+    pocket = [s for s, a in zip(shares, deal.allocations, strict=True)
+              if not a.taxonomy_aligned and a.eu_gbs_flexibility]
     unqualified = [s for s, a in zip(shares, deal.allocations, strict=True)
                    if not a.taxonomy_aligned and not a.eu_gbs_flexibility]
     s = deal.structure

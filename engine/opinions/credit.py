@@ -8,6 +8,7 @@ fail; ineligible: at least one fail. It never enters an ESG number and never dec
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 
 from engine.models.screening import CheckResult, CreditOpinion, OpinionRow
 from engine.precision import distinct
@@ -27,7 +28,7 @@ def credit_opinion(checks: Sequence[CheckResult]) -> CreditOpinion:
                                note=f"{c.metric} = {value} ({bounds})"))
     fails = [r for r in rows if r.status == "fail"]
     watches = [r for r in rows if r.status == "watch"]
-    status = "ineligible" if fails else "watch" if watches else "eligible"
+    status: Literal["eligible", "watch", "ineligible"] = "ineligible" if fails else "watch" if watches else "eligible"
     reasons = [f"{r.title}: {r.note} [{r.rule_id}]" for r in fails + watches]
     if not rows:
         reasons = ["no financial eligibility check applied"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from engine.models import Deal, Finding
 from engine.models.screening import EUGBSOpinion, OpinionRow
@@ -55,7 +56,8 @@ ARTICLES = (
     Article("Art. 18(3)", "Originator explains compliance with Art. 18(1) in the factsheet", "art_18_3",
             securitisation_only=True),
     Article("Art. 19(2)", "Prospectus discloses taxonomy-eligible, -aligned and DNSH-failing exposure shares", None,
-            securitisation_only=True, unknown_note="prospectus disclosure on a best-efforts basis; read the prospectus"),
+            securitisation_only=True,
+            unknown_note="prospectus disclosure on a best-efforts basis; read the prospectus"),
 )
 FUTURE = {"art_11_4": "due after full allocation; a deal file before then cannot show it"}
 
@@ -118,7 +120,7 @@ def eu_gbs_opinion(findings: Sequence[Finding], claims: bool, deal: Deal | None 
             rows.append(OpinionRow(key=art.key, title=art.title, clause=key, status="not_assessable",
                                    note=art.unknown_note))
     missing = [r for r in rows if r.status == "missing"]
-    status = "not_compliant" if missing else "compliant"
+    status: Literal["compliant", "not_compliant"] = "not_compliant" if missing else "compliant"
     reasons = [f"{r.key} {r.title}: {r.note} [{r.rule_id}]" for r in missing]
     unknown = [r.key for r in rows if r.status == "not_assessable"]
     if not missing:
