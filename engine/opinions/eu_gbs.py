@@ -120,11 +120,11 @@ def eu_gbs_opinion(findings: Sequence[Finding], claims: bool, deal: Deal | None 
             rows.append(OpinionRow(key=art.key, title=art.title, clause=key, status="not_assessable",
                                    note=art.unknown_note))
     missing = [r for r in rows if r.status == "missing"]
-    status: Literal["compliant", "not_compliant"] = "not_compliant" if missing else "compliant"
+    verdict: Literal["compliant", "not_compliant"] = "not_compliant" if missing else "compliant"
     reasons = [f"{r.key} {r.title}: {r.note} [{r.rule_id}]" for r in missing]
     unknown = [r.key for r in rows if r.status == "not_assessable"]
     if not missing:
         reasons.append("every assessable article is met")
     if unknown:
         reasons.append(f"not assessable from the deal file, for the reviewer to confirm: {', '.join(unknown)}")
-    return EUGBSOpinion(status=status, decided_by=DECIDED_BY, reasons=reasons, rows=rows)
+    return EUGBSOpinion(status=verdict, decided_by=DECIDED_BY, reasons=reasons, rows=rows)
