@@ -157,7 +157,7 @@ def sdg_scores(findings: Sequence[Finding], topical: Sequence[TopicalPassage], c
     penalties: dict[int, list[ScorePoint]] = defaultdict(list)
     contributing = sorted(sdg for sdg, pts in points.items() if pts)  # any points, topical too (monotonicity)
     for f in distinct_flags(findings):
-        if f.severity is None or not cfg.flag_penalty[f.severity]:
+        if f.severity is None or not cfg.flag_penalty[f.severity] or is_financial(f):
             continue
         named = _named_sdgs(f)
         # A flag about a claimed SDG costs that SDG; a deal-wide red flag or blocker (fossil licensees,
@@ -205,6 +205,12 @@ def sdg_scores(findings: Sequence[Finding], topical: Sequence[TopicalPassage], c
 
 def _named_sdgs(f: Finding) -> tuple[int, ...]:
     return tuple(sorted({int(fact["sdg"]) for fact in f.facts if isinstance(fact.get("sdg"), int | float)}))
+
+
+def is_financial(f: Finding) -> bool:
+    """A flag that rests on a valuation metric (concentration, LTV, projections) is a credit matter:
+    it belongs to the credit opinion and never costs SDG or ESG points (issue 13: credit is not blended)."""
+    return any(fact.get("t") == "metric" for fact in f.facts)
 
 
 def distinct_flags(findings: Iterable[Finding]) -> list[Finding]:
@@ -265,7 +271,9 @@ def score(findings: Sequence[Finding], topical: Sequence[TopicalPassage], label:
     sdgs = sdg_scores(findings, topical, config, short_titles)
     rows = components(findings)
     checks = check_results(findings)
-    opinions = build_opinions(findings, sdgs, checks, label, claims_eu_gbs, config, deal)
+    opinions = build_opinions(findings, sdgs, checks, label, claims_eu_gbs, config, deal,
+                              credit_flags=[f for f in distinct_flags(findings) if is_financial(f)
+                                            and f.severity in ("red_flag", "blocker")])
     esg = config.esg
     parts: list[ESGPart] = []
     best = sorted((s.score for s in sdgs), reverse=True)[: esg.sdg_top_n]
@@ -280,12 +288,12 @@ def score(findings: Sequence[Finding], topical: Sequence[TopicalPassage], label:
     total_weight = sum(p.weight for p in parts)
     weighted = sum(p.weight * p.value for p in parts) / total_weight if total_weight else 0.0
     flags = distinct_flags(findings)
-    penalty = sum(esg.flag_penalty[f.severity] for f in flags if f.severity is not None)
+    esg_flags = [f for f in flags if f.severity is not None and not is_financial(f) and esg.flag_penalty[f.severity]]
+    penalty = sum(esg.flag_penalty[f.severity] for f in esg_flags if f.severity is not None)
     esg_score = round(min(100.0, max(0.0, weighted - penalty)), 1)
     if penalty:
         parts.append(ESGPart(name="flags", weight=0.0, value=-penalty,
-                             basis=f"{sum(bool(esg.flag_penalty[f.severity]) for f in flags if f.severity)} "
-                                   f"flags subtract {penalty:g} points"))
+                             basis=f"{len(esg_flags)} flags subtract {penalty:g} points"))
     grade = next((g.grade for g in esg.grades if esg_score >= g.min), esg.grades[-1].grade)
     blockers, conditions = _verdict_reasons(flags, opinions, config)
     verdict: Literal["eligible", "conditional", "ineligible"] = (

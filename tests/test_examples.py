@@ -6,6 +6,8 @@ on purpose, change the expectation here and say why in the commit.
 
 from __future__ import annotations
 
+from datetime import date
+
 from engine.models.screening import OpinionRow, Screening
 from tests.screening_cases import by_stem, screened
 
@@ -130,3 +132,41 @@ def test_carbonvault_is_not_eu_gbs_compliant_for_the_articles_it_breaks() -> Non
     assert rows["Art. 6"] == rows["Art. 19(2)"] == "not_assessable"
     assert "EUGBS-ORIGINATOR-NOT-ISSUER" not in _fired(s), "Art. 16 reads 'issuer' as the originator"
     assert min(x.score for x in s.sdg_scores) >= 0, "deal-wide flags take contribution away, never below 0"
+
+
+def test_aurora_eu_gbs_securitisation_by_an_sspe_is_compliant() -> None:
+    """True-sale, SSPE-issued, taxonomy-aligned originator, factsheet reviewed positively by an ESMA-registered reviewer.
+
+    Reviewer: every assessable article is met; the originator not issuing the bond is how Art. 16 works;
+    Art. 6, 7, 11(4) and 19(2) stay not assessable from a deal file. GBP core met, post-issuance
+    verification still to come -> aligned with recommendations; credit only on concentration watch."""
+    s = _s("aurora-eugbs-heat-pump-securitisation")
+    assert _ops(s) == ("aligned_with_recommendations", "compliant", "significant", "watch")
+    assert s.opinions is not None and s.deal.structure.originator_is_issuer is False
+    rows = {r.key: r.status for r in s.opinions.eu_gbs.rows}
+    assert {k for k, v in rows.items() if v == "missing"} == set()
+    assert {k for k, v in rows.items() if v == "not_assessable"} == {"Art. 6", "Art. 7", "Art. 11(4)", "Art. 19(2)"}
+    assert rows["Art. 16"] == rows["Art. 18(1)"] == rows["Art. 10(1)(b)"] == "met"
+    assert not s.blockers
+
+
+def test_aurora_before_the_registration_date_needs_only_a_notified_reviewer() -> None:
+    """Dated: as of 2026-06-20 the transitional regime (Art. 69(1)) applies, from 2026-06-21 registration."""
+    before = screened(by_stem("aurora-eugbs-heat-pump-securitisation"), date(2026, 6, 20))
+    assert before.opinions is not None
+    assert {f.rule_id for f in before.findings} >= {"EUGBS-REVIEWER-NOTIFIED"}
+    assert "EUGBS-REVIEWER-REGISTERED" not in {f.rule_id for f in before.findings}
+
+
+def test_vita_unsecured_social_bond_is_judged_on_its_use_of_proceeds_apart_from_its_credit() -> None:
+    """Royalty-Pharma-style senior unsecured notes: proceeds to healthcare access (SBP essential services).
+
+    Reviewer: the SBP components are met by the framework whatever backs the notes -> aligned with
+    recommendations (no post-issuance verification yet); SDG 3.8 from a pharmaceutical originator, not
+    SDG 4; credit is its own opinion (royalty concentration on watch) and costs no SDG point."""
+    s = _s("vita-royalty-unsecured-social-bond")
+    assert _ops(s) == ("aligned_with_recommendations", "not_claimed", "limited", "watch")
+    assert s.opinions is not None
+    assert [r.key for r in s.opinions.sdg.rows if r.status == "contributes"] == ["SDG 3.8"]
+    assert all(x.score == 0 for x in s.sdg_scores if x.sdg != 3)
+    assert not any(p.rule_id and p.rule_id.startswith("RF-CONC") for x in s.sdg_scores for p in x.penalties)

@@ -22,6 +22,7 @@ __all__ = ["build_opinions"]
 
 
 def build_opinions(findings: Sequence[Finding], sdgs: Sequence[SDGScore], checks: Sequence[CheckResult],
-                   label: str, claims_eu_gbs: bool, config: ScoringConfig, deal: Deal | None = None) -> Opinions:
+                   label: str, claims_eu_gbs: bool, config: ScoringConfig, deal: Deal | None = None, *,
+                   credit_flags: Sequence[Finding] = ()) -> Opinions:
     return Opinions(icma=icma_opinion(findings, label, deal), eu_gbs=eu_gbs_opinion(findings, claims_eu_gbs, deal),
-                    sdg=sdg_opinion(findings, sdgs, config, deal), credit=credit_opinion(checks))
+                    sdg=sdg_opinion(findings, sdgs, config, deal), credit=credit_opinion(checks, credit_flags))

@@ -94,6 +94,9 @@ def eu_gbs_opinion(findings: Sequence[Finding], claims: bool, deal: Deal | None 
                 elif art.component == "art_18_3" and deal is not None \
                         and deal.framework.reporting.eu_gbs_fossil_explanation is None:
                     status, note = "not_assessable", "the deal file does not say whether the factsheet explains it"
+            if art.component == "art_18_1" and status == "missing":
+                named = [x.message for x in flags if x.rule_id == "EUGBS-ART18-FOSSIL-LICENSEE" and x.message]
+                note = "; ".join([*named, note])
             rows.append(OpinionRow(key=art.key, title=art.title, status=status, clause=clause(f), rule_id=f.rule_id,
                                    evidence=evidence(f), note=note))
             continue
