@@ -135,7 +135,7 @@ def test_carbonvault_is_not_eu_gbs_compliant_for_the_articles_it_breaks() -> Non
 
 
 def test_aurora_eu_gbs_securitisation_by_an_sspe_is_compliant() -> None:
-    """True-sale, SSPE-issued, taxonomy-aligned originator, factsheet reviewed positively by an ESMA-registered reviewer.
+    """True-sale, SSPE-issued, taxonomy-aligned originator, factsheet positively reviewed by an ESMA-registered firm.
 
     Reviewer: every assessable article is met; the originator not issuing the bond is how Art. 16 works;
     Art. 6, 7, 11(4) and 19(2) stay not assessable from a deal file. GBP core met, post-issuance
