@@ -129,6 +129,8 @@ def deal_facts(deal: Deal, as_of: date, *, evidence_base: str | None = None,
     if slb is not None:
         add("slb", "slb", "framework.sustainability_linked", kpis=list(slb.kpis), n_targets=len(slb.targets),
             coupon_step_up_bps=None if slb.coupon_step_up_bps is None else float(slb.coupon_step_up_bps),
+            other_characteristic=slb.other_characteristic,
+            characteristic_change=bool(slb.coupon_step_up_bps) or slb.other_characteristic is not None,
             reporting=slb.reporting.frequency if slb.reporting else "none", verification=slb.verification)
     return facts
 

@@ -336,6 +336,9 @@ class SustainabilityLinkedTerms(Strict):
     kpis: list[Slug] = []
     targets: list[ImpactKPI] = []
     coupon_step_up_bps: float | None = Field(default=None, ge=0, le=500)
+    other_characteristic: Literal["redemption_premium", "coupon_step_down", "other_financial", "structural"] | None = \
+        Field(default=None, description="SLBP: another financial or structural characteristic that varies with the "
+              "targets, e.g. a redemption premium (a coupon step-up is not the only one)")
     reporting: ReportingCommitment | None = None
     verification: bool = False
 

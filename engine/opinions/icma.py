@@ -72,7 +72,9 @@ def icma_opinion(findings: Sequence[Finding], label: str, deal: Deal | None = No
                              clause=clause(f), rule_id=f.rule_id, evidence=evidence(f),
                              note=f"{hedge}; to meet it: {f.message}" if hedge else f"to meet it: {f.message}")
         rows.append((core, row))
-    used = [NAMES[s] for s in standards if any(r.key.startswith(s + ":") for _, r in rows)]
+    editions = {f.standard: f.reference.edition for f in findings if f.effect == "require" and f.standard in standards}
+    used = [NAMES[s] + (f" ({editions[s]})" if editions.get(s) else "") for s in standards
+            if any(r.key.startswith(s + ":") for _, r in rows)]
     if not rows:
         return ICMAOpinion(status="not_applicable", principles=", ".join(NAMES[s] for s in standards),
                            decided_by=DECIDED_BY, reasons=["no ICMA rule is in force at the screening date"], rows=[])

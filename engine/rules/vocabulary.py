@@ -47,7 +47,7 @@ FACT_TYPES: dict[str, dict[str, FieldType]] = {
                   "unallocated_firm": "bool", "eu_gbs_fossil_explanation": "bool"},
     "sdg_claim": {"sdg": "num", "targets": "list_str", "hedged": "bool"},
     "slb": {"kpis": "list_str", "n_targets": "num", "coupon_step_up_bps": "num", "reporting": "str",
-            "verification": "bool"},
+            "verification": "bool", "other_characteristic": "str", "characteristic_change": "bool"},
     "metric": {"name": "str", "value": "num", "unit": "str"},
     "disclosure": {"kind": "str", "hedged": "bool", "category": "str", "metric": "str"},
     "contradiction": {"field": "str", "deal_value": "str", "document_value": "str", "message": "str"},
