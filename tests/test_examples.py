@@ -123,7 +123,12 @@ def test_carbonvault_is_not_eu_gbs_compliant_for_the_articles_it_breaks() -> Non
     originator does not issue the bond is not a failure (Art. 16)."""
     s = _s("carbonvault-synthetic-eu-gbs")
     assert s.opinions is not None
-    assert _ops(s)[1] == "not_compliant" and s.verdict == "ineligible"
+    # ICMA: the GBP process components are documented (a framework SPO, no allocation verification yet);
+    # the fossil licensees are an SDG matter (deal-wide red flags, listed) and an Art. 18(1) failure, not a
+    # GBP component. Credit: DSCR 0.18 and LTV 105 % fail on their own.
+    assert _ops(s) == ("aligned_with_recommendations", "not_compliant", "moderate", "ineligible")
+    assert sum("deal-wide red flag" in r and "RF-FOSSIL-LICENSEE" in r for r in s.opinions.sdg.reasons) == 3
+    assert s.verdict == "ineligible"
     rows = {r.key: r.status for r in s.opinions.eu_gbs.rows}
     assert {k: rows[k] for k in ("Art. 4(1)", "Art. 17", "Art. 18(1)", "Art. 10(1)(b)", "Art. 69 / Art. 23",
                                  "Art. 16")} == {

@@ -60,6 +60,11 @@ def sdg_opinion(findings: Sequence[Finding], sdgs: Sequence[SDGScore], config: S
     reasons = [f"best SDG: {s.short} (SDG {s.sdg}) {s.score:g}" for s in sdgs if s.score == best and best > 0][:1]
     reasons += [f"over-claim: {r.note} [{r.rule_id}]" for r in rows if r.status == "over_claim"]
     reasons += [f"negative: {s.short} (SDG {s.sdg}) {s.score:g}" for s in sdgs if s.score < 0]
+    wide = sorted({(f.rule_id, f.message or f.title) for f in findings
+                   if f.effect == "flag" and f.severity in ("red_flag", "blocker")
+                   and not any(isinstance(x.get("sdg"), int | float) or x.get("t") == "metric" for x in f.facts)})
+    reasons += [f"deal-wide red flag (takes points from every SDG with points, not below 0): {m} [{r}]"
+                for r, m in wide]
     if not reasons:
         reasons = ["no SDG contribution is evidenced"]
     return SDGOpinion(grade=grade, scale=scale, decided_by=scale, reasons=reasons, rows=rows)
