@@ -168,3 +168,21 @@ def test_the_carbonvault_artefact_is_gone_a_stricter_materiality_does_not_lift_s
     base, strict = _screen(SHIPPED, facts), _screen(strict_book, facts)
     for b, t in zip(base.sdg_scores, strict.sdg_scores, strict=False):
         assert b.sdg == t.sdg and t.score <= b.score and b.score >= 0
+
+
+def test_rendered_reports_have_no_empty_placeholder_and_no_met_row_with_its_failure_text() -> None:
+    """Every example's HTML and Markdown report: no "(targets )" or unfilled "{...}"; in the ICMA and EU GBS
+    tables, a met row never carries the message its rule shows when the component is missing."""
+    from engine.report import render
+    from tests.screening_cases import EXAMPLES, screened
+
+    for path in EXAMPLES:
+        s = screened(path)
+        html, md = render(s, "html"), render(s, "md")
+        for text in (html, md):
+            assert "(targets )" not in text and not re.search(r"\{[a-z_]+\.[a-z_]+\}", text), path.name
+        tables = html[html.index('<h2 id="icma">'):html.index('<h2 id="financial">')]
+        met = {f.message for f in s.findings if f.effect == "require" and f.status == "met" and f.message}
+        for row in re.findall(r"<tr>(.*?)</tr>", tables, flags=re.S):
+            if ">met<" in row:
+                assert not any(m in row for m in met), f"{path.name}: a met row shows its failure text: {row[:200]}"

@@ -7,7 +7,7 @@ from engine.models import Finding
 
 def clause(f: Finding) -> str:
     ref = f.reference
-    return f"{ref.title} ({ref.edition})" if ref.edition and ref.edition not in ref.title else ref.title
+    return f"{ref.title}, {ref.edition}" if ref.edition and ref.edition not in ref.title else ref.title
 
 
 def evidence(f: Finding) -> str | None:

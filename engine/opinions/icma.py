@@ -73,7 +73,7 @@ def icma_opinion(findings: Sequence[Finding], label: str, deal: Deal | None = No
                              note=f"{hedge}; to meet it: {f.message}" if hedge else f"to meet it: {f.message}")
         rows.append((core, row))
     editions = {f.standard: f.reference.edition for f in findings if f.effect == "require" and f.standard in standards}
-    used = [NAMES[s] + (f" ({editions[s]})" if editions.get(s) else "") for s in standards
+    used = [NAMES[s] + (f", {editions[s]}" if editions.get(s) else "") for s in standards
             if any(r.key.startswith(s + ":") for _, r in rows)]
     if not rows:
         return ICMAOpinion(status="not_applicable", principles=", ".join(NAMES[s] for s in standards),
