@@ -70,7 +70,8 @@ def eu_gbs_opinion(findings: Sequence[Finding], claims: bool, deal: Deal | None 
     if not claims:
         return EUGBSOpinion(status="not_claimed", decided_by=DECIDED_BY,
                             reasons=["the deal does not claim the European Green Bond designation"], rows=[])
-    securitisation = deal is not None and deal.structure.type == "securitisation"
+    securitisation = deal.structure.type == "securitisation" if deal is not None else any(
+        x.get("t") == "deal" and x.get("structure_type") == "securitisation" for f in findings for x in f.facts)
     required = {f.component: f for f in findings if f.effect == "require" and f.standard == "eu_gbs"}
     flags = [f for f in findings if f.effect == "flag" and f.ruleset == "compliance-eu-gbs"]
     rows: list[OpinionRow] = []
@@ -112,7 +113,7 @@ def eu_gbs_opinion(findings: Sequence[Finding], claims: bool, deal: Deal | None 
                                    note=f"requirements of Art. 4-15 are read against {who}; the originator need not "
                                         "issue the bond (a securitisation bond is issued by an SSPE, Art. 2(22))"))
         elif art.key == "Art. 18(2)":
-            power = [f for f in flags if f.rule_id == "EUGBS-ART18-FOSSIL-POWER"]
+            power = [f for f in flags if f.rule_id.startswith("EUGBS-ART18-FOSSIL-POWER")]  # dated: -2025 before
             rows.append(OpinionRow(key=art.key, title=art.title, clause=clause(power[0]) if power else key,
                                    rule_id=power[0].rule_id if power else None,
                                    status="not_assessable" if power else "not_applicable",
