@@ -293,7 +293,8 @@ def score(findings: Sequence[Finding], topical: Sequence[TopicalPassage], label:
     esg_score = round(min(100.0, max(0.0, weighted - penalty)), 1)
     if penalty:
         parts.append(ESGPart(name="flags", weight=0.0, value=-penalty,
-                             basis=f"{len(esg_flags)} flags subtract {penalty:g} points"))
+                             basis=f"{len(esg_flags)} distinct sustainability flags subtract {penalty:g} points "
+                                   "(flags on valuation metrics go to the credit opinion)"))
     grade = next((g.grade for g in esg.grades if esg_score >= g.min), esg.grades[-1].grade)
     blockers, conditions = _verdict_reasons(flags, opinions, config)
     verdict: Literal["eligible", "conditional", "ineligible"] = (

@@ -175,3 +175,13 @@ def test_vita_unsecured_social_bond_is_judged_on_its_use_of_proceeds_apart_from_
     assert [r.key for r in s.opinions.sdg.rows if r.status == "contributes"] == ["SDG 3.8"]
     assert all(x.score == 0 for x in s.sdg_scores if x.sdg != 3)
     assert not any(p.rule_id and p.rule_id.startswith("RF-CONC") for x in s.sdg_scores for p in x.penalties)
+
+
+def test_editions_are_dated_solaris_as_of_2024_cites_gbp_2021_and_as_of_2026_gbp_2025() -> None:
+    """A screening as of 2024-01-01 uses GBP June 2021 (with the June 2022 appendix); as of 2026-06-30 GBP June 2025."""
+    old = screened(by_stem("solaris-green-patent-abs"), date(2024, 1, 1))
+    new = _s("solaris-green-patent-abs")
+    assert old.opinions is not None and new.opinions is not None
+    assert "June 2021" in old.opinions.icma.principles and "June 2025" in new.opinions.icma.principles
+    assert {f.rule_id for f in old.findings if f.rule_id.startswith("GBP-")} == {
+        f.rule_id + "-2021" for f in new.findings if f.rule_id.startswith("GBP-")}
