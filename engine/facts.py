@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from engine.commitments import weak_cue
 from engine.models import Deal, IPAsset
 from engine.valuation.lives import legal_end  # one statutory-term table for facts and valuation
 
@@ -65,6 +66,10 @@ def deal_facts(deal: Deal, as_of: date, *, evidence_base: str | None = None,
     shares = [a.share_pct if a.share_pct is not None else _pct(a.amount or 0.0, principal) for a in deal.allocations]
     aligned = [s for s, a in zip(shares, deal.allocations, strict=True) if a.taxonomy_aligned]
     known_alignment = any(a.taxonomy_aligned is not None for a in deal.allocations)
+    pocket = [s for s, a in zip(shares, deal.allocations, strict=True)
+              if not a.taxonomy_aligned and a.eu_gbs_flexibility]
+    unqualified = [s for s, a in zip(shares, deal.allocations, strict=True)
+                   if not a.taxonomy_aligned and not a.eu_gbs_flexibility]
     s = deal.structure
     add("deal", deal.id, "structure", label=s.label, structure_type=s.type, collateral_basis=s.collateral_basis,
         secured_green_type=s.secured_green_type, synthetic=s.synthetic, claims_eu_gbs=s.claims_eu_gbs,
@@ -74,7 +79,9 @@ def deal_facts(deal: Deal, as_of: date, *, evidence_base: str | None = None,
         n_kpis=len(deal.kpis), allocated_share_pct=round(sum(shares), 4),
         refinancing_share_pct=round(sum(sh for sh, a in zip(shares, deal.allocations, strict=True)
                                         if a.refinancing), 4),
-        taxonomy_aligned_share_pct=round(sum(aligned), 4) if known_alignment else None)
+        taxonomy_aligned_share_pct=round(sum(aligned), 4) if known_alignment else None,
+        eu_gbs_pocket_share_pct=round(sum(pocket), 4) if known_alignment else None,
+        eu_gbs_unqualified_share_pct=round(sum(unqualified), 4) if known_alignment else None)
     for i, t in enumerate(deal.tranches):
         add("tranche", f"tranche:{i}", f"tranches[{i}]", name=t.name, principal=float(t.principal),
             coupon_pct=float(t.coupon_pct), tenor_years=t.tenor_years, amortisation=t.amortisation,
@@ -101,21 +108,29 @@ def deal_facts(deal: Deal, as_of: date, *, evidence_base: str | None = None,
     fw = deal.framework
     for i, r in enumerate(fw.external_reviews):
         add("review", f"review:{i}", f"framework.external_reviews[{i}]", provider=r.provider, type=r.type,
-            timing=r.timing, esma_registered=r.esma_registered)
+            timing=r.timing, esma_registered=r.esma_registered, esma_notified=r.esma_notified,
+            scope=r.scope, opinion=r.opinion)
     sel, mop, rep = fw.project_selection, fw.management_of_proceeds, fw.reporting
     add("framework", "framework", "framework", published=fw.published,
         has_selection_process=bool(sel and sel.process), selection_committee=bool(sel and sel.committee),
+        selection_firm=bool(sel and sel.process) and weak_cue(sel.process if sel else None) is None,
+        selection_weak_cue=weak_cue(sel.process if sel else None),
+        unallocated_firm=bool(mop and mop.unallocated_policy)
+        and weak_cue(mop.unallocated_policy if mop else None) is None,
         exclusions=list(sel.exclusions) if sel else [], tracking=mop.tracking if mop else "none",
         has_unallocated_policy=bool(mop and mop.unallocated_policy),
         look_back_years=None if not mop or mop.look_back_years is None else float(mop.look_back_years),
         allocation_reporting=rep.allocation.frequency if rep.allocation else "none",
-        impact_reporting=rep.impact.frequency if rep.impact else "none", eu_gbs_factsheet=rep.eu_gbs_factsheet)
+        impact_reporting=rep.impact.frequency if rep.impact else "none", eu_gbs_factsheet=rep.eu_gbs_factsheet,
+        eu_gbs_fossil_explanation=rep.eu_gbs_fossil_explanation)
     for i, claim in enumerate(fw.sdg_claims):
         add("sdg_claim", f"sdg_claim:{i}", f"framework.sdg_claims[{i}]", sdg=claim.sdg, targets=list(claim.targets))
     slb = fw.sustainability_linked
     if slb is not None:
         add("slb", "slb", "framework.sustainability_linked", kpis=list(slb.kpis), n_targets=len(slb.targets),
             coupon_step_up_bps=None if slb.coupon_step_up_bps is None else float(slb.coupon_step_up_bps),
+            other_characteristic=slb.other_characteristic,
+            characteristic_change=bool(slb.coupon_step_up_bps) or slb.other_characteristic is not None,
             reporting=slb.reporting.frequency if slb.reporting else "none", verification=slb.verification)
     return facts
 

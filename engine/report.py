@@ -18,7 +18,7 @@ from engine.models.screening import Screening
 from engine.precision import distinct
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "reports"
-Format = Literal["html", "md", "json"]
+Format = Literal["html", "md", "json", "eugb-factsheet"]
 VERDICT_TEXT = {
     "eligible": "Eligible",
     "conditional": "Eligible subject to conditions",
@@ -158,7 +158,14 @@ def render(screening: Screening, fmt: Format) -> str:
     if fmt == "json":
         return written + "\n"
     screening = Screening.model_validate_json(written)
+    if fmt == "eugb-factsheet":  # Annex I of Reg. (EU) 2023/2631, pre-filled, gaps marked (Markdown)
+        from engine.opinions import factsheet as annex_i
+        sections = annex_i.factsheet(screening)
+        fields = [f for sec in sections for f in sec.fields]
+        return environment().get_template("eugb-factsheet.md.j2").render(
+            s=screening, deal=screening.deal, sections=sections, title=annex_i.TITLE, disclaimer=annex_i.DISCLAIMER,
+            footer=annex_i.FOOTER, gaps=sum(f.gap for f in fields), total=len(fields))
     name = {"html": "screening.html.j2", "md": "screening.md.j2"}.get(fmt)
     if name is None:
-        raise ValueError(f"unknown report format {fmt!r} (valid choices: html, md, json)")
+        raise ValueError(f"unknown report format {fmt!r} (valid choices: html, md, json, eugb-factsheet)")
     return environment().get_template(name).render(**context(screening))

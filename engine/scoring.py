@@ -14,22 +14,22 @@ from pathlib import Path
 from typing import Any, Literal
 
 from engine import yamlio
-from engine.models import Finding
+from engine.models import Deal, Finding
 from engine.models.scoring import ScoringConfig
 from engine.models.screening import (
     CheckResult,
     ComponentStatus,
     ESGPart,
+    Opinions,
     ScorePoint,
     Scores,
     SDGScore,
     TopicalPassage,
 )
-from engine.precision import distinct
+from engine.opinions import build_opinions
+from engine.opinions.icma import CORE
 
 DEFAULT_SCORING = Path(__file__).resolve().parents[1] / "rulesets" / "scoring" / "scoring.yaml"
-ICMA_STANDARDS = ("icma_gbp", "icma_sbp")
-LABELLED = ("green", "social", "sustainability")
 
 
 _cache: dict[Path, tuple[tuple[int, int], ScoringConfig]] = {}
@@ -155,17 +155,19 @@ def sdg_scores(findings: Sequence[Finding], topical: Sequence[TopicalPassage], c
                   f"x tagger score {passage.score:.2f} = {value:g}",
             evidence=f"{passage.document}#p{passage.page}"))
     penalties: dict[int, list[ScorePoint]] = defaultdict(list)
-    contributing = sorted(sdg for sdg, pts in points.items() if any(p.evidence_kind != "topical" for p in pts))
-    for f in findings:
-        if f.effect != "flag" or f.severity is None or not cfg.flag_penalty[f.severity]:
+    contributing = sorted(sdg for sdg, pts in points.items() if pts)  # any points, topical too (monotonicity)
+    for f in distinct_flags(findings):
+        if f.severity is None or not cfg.flag_penalty[f.severity] or is_financial(f):
             continue
-        named = sorted({int(fact["sdg"]) for fact in f.facts if isinstance(fact.get("sdg"), int | float)})
+        named = _named_sdgs(f)
         # A flag about a claimed SDG costs that SDG; a deal-wide red flag or blocker (fossil licensees,
-        # an excluded structure) costs every SDG the deal contributes to.
+        # an excluded structure) costs every SDG that has points, but only down to 0 (below):
+        # a deal-wide flag takes away contribution, it never makes an SDG negative, so removing a
+        # contribution (a stricter rule) can never lift an SDG from negative to 0.
         hit = named or (contributing if f.severity in ("red_flag", "blocker") else [])
         value = cfg.flag_penalty[f.severity]
         for sdg in hit:
-            scope = "" if named else " (deal-wide)"
+            scope = "" if named else " (deal-wide, not below 0)"
             penalties[sdg].append(ScorePoint(sdg=sdg, target=None, points=-value, rule_id=f.rule_id,
                                              evidence_kind="deal", basis=f"{f.severity} flag{scope} -{value:g}",
                                              evidence=_fact_evidence(f)))
@@ -190,12 +192,42 @@ def sdg_scores(findings: Sequence[Finding], topical: Sequence[TopicalPassage], c
         if sdg in cfg.deal_evidence_required and not has_deal_evidence and positive > cfg.unsupported_cap:
             positive = cfg.unsupported_cap
             notes.append(f"capped at {cfg.unsupported_cap:g}: SDG {sdg} needs deal evidence (category or class)")
-        score = round(max(-cfg.cap, positive + sum(p.points for p in minus)), 1)  # penalties floor at -cap
+        wide = sum(p.points for p in minus if "deal-wide" in p.basis)
+        named_minus = sum(p.points for p in minus if "deal-wide" not in p.basis)
+        # deal-wide penalties floor at 0, penalties on a named SDG at -cap
+        score = round(max(-cfg.cap, max(0.0, positive + wide) + named_minus), 1)
         targets = sorted({p.target for p in plus if p.target}, key=_target_key)
         out.append(SDGScore(sdg=sdg, short=short_titles.get(sdg, f"SDG {sdg}"), score=score,
                             band=_band(score, config), targets=targets, points=plus, penalties=minus,
                             note="; ".join(notes) or None))
     return out
+
+
+def _named_sdgs(f: Finding) -> tuple[int, ...]:
+    return tuple(sorted({int(fact["sdg"]) for fact in f.facts if isinstance(fact.get("sdg"), int | float)}))
+
+
+def is_financial(f: Finding) -> bool:
+    """A flag that rests on a valuation metric (concentration, LTV, projections) is a credit matter:
+    it belongs to the credit opinion and never costs SDG or ESG points (issue 13: credit is not blended)."""
+    return any(fact.get("t") == "metric" for fact in f.facts)
+
+
+def distinct_flags(findings: Iterable[Finding]) -> list[Finding]:
+    """Flags counted once per rule and cause, however many sources repeat them (sources corroborate).
+
+    The cause of a flag about an SDG is the SDG (the deal file's claim and the circular's "SDG 12"
+    are one over-claim); of any other flag, its message (two fossil licensees are two causes).
+    The first finding in the engine's deterministic order stands for the group.
+    """
+    seen: dict[tuple[str, tuple[int, ...], str], Finding] = {}
+    for f in findings:
+        if f.effect != "flag" or f.severity is None:
+            continue
+        named = _named_sdgs(f)
+        key = (f.rule_id, named, "" if named else (f.message or f.title))
+        seen.setdefault(key, f)
+    return list(seen.values())
 
 
 def _target_key(target: str) -> tuple[int, str]:
@@ -230,48 +262,52 @@ def check_results(findings: Iterable[Finding]) -> list[CheckResult]:
 
 
 def score(findings: Sequence[Finding], topical: Sequence[TopicalPassage], label: str, claims_eu_gbs: bool,
-          config: ScoringConfig, short_titles: dict[int, str]) -> Scores:
-    """The whole scoring stage: SDG scores, compliance rows, checks, ESG score, grade and verdict."""
+          config: ScoringConfig, short_titles: dict[int, str], *, deal: Deal | None = None) -> Scores:
+    """The whole scoring stage: SDG scores, compliance rows, checks, the four opinions, ESG score and verdict.
+
+    The ESG score blends only the SDG part and the ICMA part: credit is its own opinion and never enters it.
+    The verdict, kept for portfolio views and the store, is the worst of the four opinions (not a score).
+    """
     sdgs = sdg_scores(findings, topical, config, short_titles)
     rows = components(findings)
     checks = check_results(findings)
+    opinions = build_opinions(findings, sdgs, checks, label, claims_eu_gbs, config, deal,
+                              credit_flags=[f for f in distinct_flags(findings) if is_financial(f)
+                                            and f.severity in ("red_flag", "blocker")])
     esg = config.esg
     parts: list[ESGPart] = []
     best = sorted((s.score for s in sdgs), reverse=True)[: esg.sdg_top_n]
     best += [0.0] * (esg.sdg_top_n - len(best))
     parts.append(ESGPart(name="sdg", weight=esg.weights["sdg"], value=round(max(0.0, sum(best) / len(best)), 1),
                          basis=f"mean of the best {esg.sdg_top_n} SDG scores {', '.join(f'{b:g}' for b in best)}"))
-    icma_rows = [r for r in rows if r.standard in ICMA_STANDARDS]
-    if label in LABELLED and icma_rows:
+    icma_rows = opinions.icma.rows
+    if icma_rows:
         met = sum(r.status == "met" for r in icma_rows)
         parts.append(ESGPart(name="icma", weight=esg.weights["icma"], value=round(100 * met / len(icma_rows), 1),
                              basis=f"{met} of {len(icma_rows)} ICMA components and key recommendations met"))
-    if checks:
-        pts = [esg.check_points[c.status] for c in checks]
-        parts.append(ESGPart(name="financial", weight=esg.weights["financial"], value=round(sum(pts) / len(pts), 1),
-                             basis=f"{len(checks)} eligibility checks: "
-                                   f"{sum(c.status == 'pass' for c in checks)} pass, "
-                                   f"{sum(c.status == 'watch' for c in checks)} watch, "
-                                   f"{sum(c.status == 'fail' for c in checks)} fail"))
     total_weight = sum(p.weight for p in parts)
     weighted = sum(p.weight * p.value for p in parts) / total_weight if total_weight else 0.0
-    flags = [f for f in findings if f.effect == "flag" and f.severity]
-    penalty = sum(esg.flag_penalty[f.severity] for f in flags if f.severity is not None)
+    flags = distinct_flags(findings)
+    esg_flags = [f for f in flags if f.severity is not None and not is_financial(f) and esg.flag_penalty[f.severity]]
+    penalty = sum(esg.flag_penalty[f.severity] for f in esg_flags if f.severity is not None)
     esg_score = round(min(100.0, max(0.0, weighted - penalty)), 1)
     if penalty:
         parts.append(ESGPart(name="flags", weight=0.0, value=-penalty,
-                             basis=f"{len(flags)} flags subtract {penalty:g} points"))
+                             basis=f"{len(esg_flags)} distinct sustainability flags subtract {penalty:g} points "
+                                   "(flags on valuation metrics go to the credit opinion)"))
     grade = next((g.grade for g in esg.grades if esg_score >= g.min), esg.grades[-1].grade)
-    blockers, conditions = _verdict_reasons(flags, rows, checks, label, claims_eu_gbs, config)
+    blockers, conditions = _verdict_reasons(flags, opinions, config)
     verdict: Literal["eligible", "conditional", "ineligible"] = (
         "ineligible" if blockers else "conditional" if conditions else "eligible")
     return Scores(sdg_scores=sdgs, components=rows, checks=checks, esg_parts=parts, esg_score=esg_score,
                   grade=grade, verdict=verdict, blockers=blockers, conditions=conditions,
-                  red_flag_count=sum(f.severity in ("red_flag", "blocker") for f in flags))
+                  red_flag_count=sum(f.severity in ("red_flag", "blocker") for f in flags), opinions=opinions)
 
 
-def _verdict_reasons(flags: Sequence[Finding], rows: Sequence[ComponentStatus], checks: Sequence[CheckResult],
-                     label: str, claims_eu_gbs: bool, config: ScoringConfig) -> tuple[list[str], list[str]]:
+def _verdict_reasons(flags: Sequence[Finding], opinions: Opinions,
+                     config: ScoringConfig) -> tuple[list[str], list[str]]:
+    """Blockers: a blocker flag, an ICMA core gap on a labelled deal, a missing EU GBS article on a claim,
+    a failed credit check. Conditions: a red flag, a missed ICMA key recommendation, a credit watch."""
     policy = config.verdict
     blockers: list[str] = []
     conditions: list[str] = []
@@ -281,21 +317,23 @@ def _verdict_reasons(flags: Sequence[Finding], rows: Sequence[ComponentStatus], 
             blockers.append(text)
         elif f.severity in policy.condition_severities:
             conditions.append(text)
-    for c in checks:
-        value = "n/a" if c.value is None else distinct(c.value, (c.pass_threshold, c.watch_threshold))
-        text = f"{c.title}: {c.metric} = {value} ({c.status}) [{c.rule_id}]"
-        if c.status == "fail" and policy.failed_check_blocks:
-            blockers.append(text)
-        elif c.status in ("watch", "fail"):
-            conditions.append(text)
-    for r in rows:
-        if r.status != "missing":
-            continue
-        text = f"{r.title}: missing [{r.rule_id}]"
-        if r.standard == "eu_gbs" and claims_eu_gbs and policy.missing_eu_gbs_blocks:
-            blockers.append(text)
-        elif r.standard != "eu_gbs" and label in LABELLED + ("sustainability_linked",) \
-                and policy.missing_icma_is_condition:
-            conditions.append(text)
+    core = {r.rule_id for r in opinions.icma.rows if r.status != "met"} if opinions.icma.status == "not_aligned" \
+        else set()
+    for r in opinions.icma.rows:
+        if r.status != "met":
+            (blockers if r.rule_id in core and _is_core_row(r.key) else conditions).append(
+                f"{r.title}: {r.status} [{r.rule_id}]")
+    for r in opinions.eu_gbs.rows:
+        if r.status == "missing":
+            blockers.append(f"{r.key} {r.title}: missing [{r.rule_id}]")
+    for r in opinions.credit.rows:
+        if r.status == "fail":
+            blockers.append(f"{r.title}: {r.note} (fail) [{r.rule_id}]")
+        elif r.status == "watch":
+            conditions.append(f"{r.title}: {r.note} (watch) [{r.rule_id}]")
     return sorted(set(blockers)), sorted(set(conditions))
 
+
+def _is_core_row(key: str) -> bool:
+    standard, _, component = key.partition(":")
+    return standard == "icma_slbp" or (standard != "icma_secured" and component in CORE)

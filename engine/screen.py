@@ -78,7 +78,8 @@ def screen(deal: Deal, documents: Sequence[Document] = (), *, rulebook: RuleBook
     g = gather(deal, documents, as_of, scoring, stress_grid=stress_grid)
     findings = rulebook.evaluate(g.facts, as_of)
     short = {n: goal.short for n, goal in rulebook.catalogue.goals.items()} if rulebook.catalogue else {}
-    scores = score(findings, g.topical, deal.structure.label, deal.structure.claims_eu_gbs, scoring, short)
+    scores = score(findings, g.topical, deal.structure.label, deal.structure.claims_eu_gbs, scoring, short,
+                   deal=deal)
     return Screening(
         deal_id=deal.id, deal_name=deal.name, label=deal.structure.label, as_of=as_of,
         verdict=scores.verdict, conditions=scores.conditions, blockers=scores.blockers,
@@ -90,7 +91,7 @@ def screen(deal: Deal, documents: Sequence[Document] = (), *, rulebook: RuleBook
         scoring_version=f"{scoring.scoring} {scoring.version}",
         documents=[DocumentDigest(name=d.name, sha256=d.sha256, media_type=d.media_type, pages=len(d.pages))
                    for d in documents],
-        deal=deal, also_addressed=g.also_addressed,
+        deal=deal, also_addressed=g.also_addressed, opinions=scores.opinions,
     )
 
 

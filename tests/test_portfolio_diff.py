@@ -130,17 +130,28 @@ def test_markdown_rows_are_whole_lines(setup, diff):
 
 
 def test_because_names_only_rules_whose_findings_changed(tmp_path):
-    """Huangpu at 2026-06-30 vs 2025-12-31: only ELIG-LTV moves; the UOP-EMP rules used a threshold that
-    changed (10 % -> 5 %) but their findings are the same, so they are not a cause."""
+    """Two edits in one policy change: the LTV fail level drops below Huangpu's LTV (its ELIG-LTV finding moves)
+    and the material-share threshold rises 10 % -> 20 % (Huangpu's 40 % allocations pass either way, so the
+    UOP rules that use it keep their findings and are not a cause)."""
     examples = Path(__file__).resolve().parents[1] / "examples"
     book = tmp_path / "deals"
     book.mkdir()
     shutil.copy(examples / "deals" / "huangpu-sme-patent-licence-abs.yaml", book)
     shutil.copytree(examples / "documents", tmp_path / "documents")
-    result = diff_rulesets(DEFAULT_ROOT, DEFAULT_ROOT, book, old_as_of=AS_OF, new_as_of=date(2025, 12, 31),
-                           workers=1)
+    new_root = tmp_path / "rulesets"
+    shutil.copytree(DEFAULT_ROOT, new_root)
+    collateral = new_root / "eligibility" / "collateral.yaml"
+    text = collateral.read_text(encoding="utf-8")
+    assert "values: {1990-01-01: 65}" in text
+    collateral.write_text(text.replace("values: {1990-01-01: 65}", "values: {1990-01-01: 50}"), encoding="utf-8")
+    uop = new_root / "mapping" / "use-of-proceeds.yaml"
+    text = uop.read_text(encoding="utf-8")
+    assert "      2026-01-01: 10\n" in text
+    uop.write_text(text.replace("      2026-01-01: 10\n", "      2026-01-01: 20\n"), encoding="utf-8")
+    result = diff_rulesets(DEFAULT_ROOT, new_root, book, old_as_of=AS_OF, new_as_of=AS_OF, workers=1)
     [moved] = result.deals
     changed = {f.split(" ")[0] for f in moved.findings_added + moved.findings_removed}
     assert changed == {"ELIG-LTV"}
     assert [c.rule_id for c in moved.causes] == ["ELIG-LTV"]
+    assert moved.opinions == {"credit": "watch -> ineligible"}  # the verdict was already set by another opinion
     assert any(p.name == "min_material_share_pct" for p in result.parameters)  # the change is still listed

@@ -85,27 +85,36 @@ def test_red_flags_cost_the_sdg_they_name_and_deal_wide_ones_cost_every_contribu
     assert sdg(deal_wide, 4).penalties == [], "an SDG the deal does not contribute to is not penalised"
 
 
-def test_verdict_blockers_conditions_and_eligible() -> None:
+def test_verdict_is_the_worst_opinion_and_credit_is_its_own() -> None:
     ok = [finding("UOP-RE-7.2", facts=[alloc(60)], sdg=7, target="7.2", strength="direct", weight=1.0),
           finding("ELIG-LTV", "check", metric="ltv_pct", value=40.0, status="pass", direction="lower_is_better",
                   pass_threshold=45.0, watch_threshold=65.0)]
-    assert score(ok, [], "green", False, CONFIG, SHORT).verdict == "eligible"
+    result = score(ok, [], "green", False, CONFIG, SHORT)
+    assert result.verdict == "eligible" and result.opinions.credit.status == "eligible"
     watch = ok + [finding("ELIG-CONC", "check", metric="largest_asset_share_pct", value=30.0, status="watch")]
     result = score(watch, [], "green", False, CONFIG, SHORT)
     assert result.verdict == "conditional" and any("ELIG-CONC" in c for c in result.conditions)
-    blocked = ok + [finding("EUGBS-SYNTHETIC", "flag", [{"t": "deal", "id": "d"}], severity="blocker",
-                            message="synthetic securitisation")]
+    assert result.opinions.credit.status == "watch" and not result.blockers, "a financial watch never blocks"
+    blocked = ok + [finding("RF-EXCLUDED", "flag", [{"t": "deal", "id": "d"}], severity="blocker",
+                            message="excluded structure")]
     result = score(blocked, [], "green", True, CONFIG, SHORT)
-    assert result.verdict == "ineligible" and result.blockers == ["synthetic securitisation [EUGBS-SYNTHETIC]"]
-    missing = ok + [finding("EUGBS-ESMA-REVIEWER", "require", standard="eu_gbs", component="reviewer",
-                            status="missing")]
-    assert score(missing, [], "green", True, CONFIG, SHORT).verdict == "ineligible"
-    assert score(missing, [], "green", False, CONFIG, SHORT).verdict == "eligible", "EU GBS only binds a claim"
+    assert result.verdict == "ineligible" and result.blockers == ["excluded structure [RF-EXCLUDED]"]
+    missing = ok + [finding("EUGBS-REVIEWER-REGISTERED", "require", standard="eu_gbs", component="art_69_reviewer",
+                            status="missing", message="not registered")]
+    claimed = score(missing, [], "green", True, CONFIG, SHORT)
+    assert claimed.verdict == "ineligible" and claimed.opinions.eu_gbs.status == "not_compliant"
+    unclaimed = score(missing, [], "green", False, CONFIG, SHORT)
+    assert unclaimed.verdict == "eligible" and unclaimed.opinions.eu_gbs.status == "not_claimed", \
+        "EU GBS only binds a claim"
 
 
-def test_esg_parts_reweight_when_icma_does_not_apply() -> None:
-    ok = [finding("ELIG-LTV", "check", metric="ltv_pct", value=40.0, status="pass")]
-    result = score(ok, [], "none", False, CONFIG, SHORT)
-    assert [p.name for p in result.esg_parts] == ["sdg", "financial"]
-    w = CONFIG.esg.weights
-    assert result.esg_score == pytest.approx(round(100 * w["financial"] / (w["sdg"] + w["financial"]), 1))
+def test_credit_never_enters_the_esg_score() -> None:
+    contrib = [finding("UOP-RE-7.2", facts=[alloc(60)], sdg=7, target="7.2", strength="direct", weight=1.0)]
+    passing = score(contrib + [finding("ELIG-LTV", "check", metric="ltv_pct", value=40.0, status="pass")],
+                    [], "none", False, CONFIG, SHORT)
+    failing = score(contrib + [finding("ELIG-LTV", "check", metric="ltv_pct", value=90.0, status="fail")],
+                    [], "none", False, CONFIG, SHORT)
+    assert [p.name for p in failing.esg_parts] == ["sdg"]
+    assert failing.esg_score == passing.esg_score and failing.grade == passing.grade
+    assert (passing.opinions.credit.status, failing.opinions.credit.status) == ("eligible", "ineligible")
+    assert failing.opinions.sdg == passing.opinions.sdg and failing.opinions.icma.status == "not_applicable"

@@ -21,7 +21,8 @@ if TYPE_CHECKING:  # engine.report is imported where it is used, out of CLI star
 @click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Date whose parameter values apply (default: today).")
 @click.option("--rulesets", type=click.Path(file_okay=False), default=None, help="Rule set folder (default: bundled).")
-@click.option("--format", "fmt", type=click.Choice(["json", "html", "md"]), default="md", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["json", "html", "md", "eugb-factsheet"]), default="md",
+              show_default=True, help="eugb-factsheet: the EU Green Bond factsheet (Annex I), pre-filled, gaps marked.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Write here instead of stdout.")
 @report_input_errors
 def screen(deal: str, docs: tuple[str, ...], as_of: datetime | None, rulesets: str | None, fmt: Format,

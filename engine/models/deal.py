@@ -29,7 +29,8 @@ from engine.models.base import (
 Sector = Literal[
     "agriculture", "automotive", "biotechnology", "chemicals", "construction", "consumer_goods",
     "education", "electronics", "energy_renewable", "financial_services", "food_beverage",
-    "fossil_fuel_distribution", "fossil_fuel_extraction", "fossil_fuel_power", "fossil_fuel_refining",
+    "fossil_fuel_distribution", "fossil_fuel_extraction", "fossil_fuel_power", "fossil_fuel_processing",
+    "fossil_fuel_refining", "fossil_fuel_storage_transport", "fossil_fuel_trading",
     "healthcare", "hospitality", "manufacturing", "media_entertainment", "mining", "pharmaceuticals",
     "public_sector", "restaurants", "retail", "software", "telecommunications", "transport",
     "utilities", "waste_management", "water", "other",
@@ -99,7 +100,10 @@ class Structure(Strict):
         default=None, description="ICMA Secured Green Bonds (2022): green collateral, or standard secured")
     synthetic: bool = False
     claims_eu_gbs: bool = False
-    originator_is_issuer: bool = Field(default=False, description="EU GBS Art. 15: the originator issues the bond")
+    originator_is_issuer: bool = Field(
+        default=False, description="the originator issues the bond itself. Not an EU GBS requirement: for a "
+        "securitisation bond (issued by an SSPE, Reg. (EU) 2023/2631 Art. 2(22)) Art. 16 reads 'issuer' as the "
+        "originator and the proceeds as what the originator receives for the securitised exposures")
 
 
 class Guarantee(Strict):
@@ -277,6 +281,10 @@ class Allocation(Strict):
     project: str | None = None
     location: Country | None = None
     taxonomy_aligned: bool | None = Field(default=None, description="EU Taxonomy alignment of the exposure")
+    eu_gbs_flexibility: bool = Field(
+        default=False, description="EU GBS Art. 5(1) flexibility pocket: an activity that meets the taxonomy "
+        "requirements except the technical screening criteria, because (a) none were in force at issuance or "
+        "(b) it is international support reported under agreed guidelines; at most 15 % of the proceeds")
 
     @model_validator(mode="after")
     def _sized(self) -> Allocation:
@@ -340,7 +348,15 @@ class ExternalReview(Strict):
     provider: NonEmptyStr
     type: Literal["second_party_opinion", "verification", "certification", "rating"]
     timing: Literal["pre_issuance", "post_issuance"]
-    esma_registered: bool = False
+    esma_registered: bool = Field(default=False, description="registered with ESMA (Reg. (EU) 2023/2631 Art. 23)")
+    esma_notified: bool = Field(
+        default=False, description="notified ESMA under the transitional regime (Art. 69(1)); enough only "
+        "until 21 June 2026, registration is required from then (Art. 69(3))")
+    scope: Literal["framework", "factsheet", "allocation_report", "impact_report", "kpi_performance"] | None = Field(
+        default=None, description="what the review covers; EU GBS Art. 10(1)(b) needs a review of the factsheet, "
+        "ICMA post-issuance verification is of the allocation report")
+    opinion: Literal["positive", "negative", "qualified"] | None = Field(
+        default=None, description="the reviewer's conclusion; Art. 10(1)(b) needs a positive opinion")
     date: IsoDate | None = None
 
 
@@ -353,7 +369,10 @@ class ReportingCommitment(Strict):
 class Reporting(Strict):
     allocation: ReportingCommitment | None = None
     impact: ReportingCommitment | None = None
-    eu_gbs_factsheet: bool = False
+    eu_gbs_factsheet: bool = Field(default=False, description="EU GBS Art. 10(1)(a): factsheet (Annex I) completed")
+    eu_gbs_fossil_explanation: bool | None = Field(
+        default=None, description="EU GBS Art. 18(3): the factsheet explains how the securitised exposures "
+        "comply with the fossil-fuel exclusion of Art. 18(1); unknown when absent")
 
 
 class ProjectSelection(Strict):
@@ -388,6 +407,9 @@ class SustainabilityLinkedTerms(Strict):
     kpis: list[Slug] = []
     targets: list[ImpactKPI] = []
     coupon_step_up_bps: float | None = Field(default=None, ge=0, le=500)
+    other_characteristic: Literal["redemption_premium", "coupon_step_down", "other_financial", "structural"] | None = \
+        Field(default=None, description="SLBP: another financial or structural characteristic that varies with the "
+              "targets, e.g. a redemption premium (a coupon step-up is not the only one)")
     reporting: ReportingCommitment | None = None
     verification: bool = False
 

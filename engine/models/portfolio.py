@@ -81,6 +81,7 @@ class DealChange(Strict):
     findings_added: list[str] = []  # "RULE-ID (status)" of findings only the new side has
     findings_removed: list[str] = []
     causes: list[Cause] = []
+    opinions: dict[str, str] = {}  # opinion -> "old status -> new status", for the opinions that moved
 
 
 class DiffSide(Strict):

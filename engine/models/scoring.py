@@ -55,9 +55,8 @@ class SDGScoring(Strict):
 
 
 class ESGScoring(Strict):
-    weights: dict[Literal["sdg", "icma", "financial"], float]
+    weights: dict[Literal["sdg", "icma"], float]  # no financial part: credit is its own opinion
     sdg_top_n: int = Field(ge=1, le=17)
-    check_points: dict[Literal["pass", "watch", "fail"], float]
     flag_penalty: dict[Severity, float]
     grades: list[Grade] = Field(min_length=1)
 
@@ -72,9 +71,6 @@ class ESGScoring(Strict):
 class VerdictPolicy(Strict):
     blocker_severities: list[Severity]
     condition_severities: list[Severity]
-    failed_check_blocks: bool
-    missing_eu_gbs_blocks: bool
-    missing_icma_is_condition: bool
 
 
 class ReconcilePolicy(Strict):

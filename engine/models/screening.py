@@ -18,7 +18,7 @@ from engine.models.findings import Finding
 from engine.models.valuation import Valuation
 from engine.precision import Factor, Score, kind_of, rounded
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 EvidenceKind = Literal["deal", "valuation", "document", "hedged", "topical"]
 
 
@@ -79,6 +79,64 @@ class ESGPart(Strict):
     basis: str
 
 
+RowStatus = Literal["met", "partly", "missing", "not_applicable", "not_assessable"]
+
+
+class OpinionRow(Strict):
+    """One checked item of an opinion: an ICMA component, an EU GBS article paragraph, an SDG target, a check.
+
+    ``clause`` names the standard text the row encodes (e.g. "Reg. (EU) 2023/2631 Art. 18(1)");
+    ``note`` says what was found when met, and what would make the row met when it is not.
+    """
+
+    key: str
+    title: str
+    status: str
+    clause: str
+    rule_id: str | None = None
+    evidence: str | None = None
+    note: str | None = None
+
+
+class ICMAOpinion(Strict):
+    status: Literal["aligned", "aligned_with_recommendations", "not_aligned", "not_applicable"]
+    principles: str
+    decided_by: str
+    reasons: list[str]
+    rows: list[OpinionRow]
+
+
+class EUGBSOpinion(Strict):
+    status: Literal["compliant", "not_compliant", "not_claimed"]
+    decided_by: str
+    reasons: list[str]
+    rows: list[OpinionRow]
+
+
+class SDGOpinion(Strict):
+    grade: str
+    scale: str
+    decided_by: str
+    reasons: list[str]
+    rows: list[OpinionRow]
+
+
+class CreditOpinion(Strict):
+    status: Literal["eligible", "watch", "ineligible"]
+    decided_by: str
+    reasons: list[str]
+    rows: list[OpinionRow]
+
+
+class Opinions(Strict):
+    """Four opinions, side by side and never blended: ICMA, EU GBS, SDG contribution, credit."""
+
+    icma: ICMAOpinion
+    eu_gbs: EUGBSOpinion
+    sdg: SDGOpinion
+    credit: CreditOpinion
+
+
 class Scores(Strict):
     """What the scoring stage returns; folded into the Screening."""
 
@@ -92,6 +150,7 @@ class Scores(Strict):
     blockers: list[str]
     conditions: list[str]
     red_flag_count: int
+    opinions: Opinions
 
 
 class TopicalPassage(Strict):
@@ -157,6 +216,7 @@ class Screening(Strict):
     documents: list[DocumentDigest]
     deal: Deal
     also_addressed: list[TopicalPassage] = []  # best passage per SDG outside the scored goals (topical tagging)
+    opinions: Opinions | None = None  # schema 2; screenings stored under schema 1 have none and re-render without
 
     @property
     def red_flags(self) -> list[Finding]:

@@ -57,6 +57,7 @@ class Snapshot:
     findings: dict[str, tuple[str, ...]]  # rule id -> sorted outcome labels (status/severity/target)
     params: dict[str, tuple[tuple[str, Any, str], ...]]  # rule id -> (name, value, effective_from) used
     outcomes: dict[str, tuple[str, ...]]  # rule id -> what its findings do to the scores (label, strength, weight)
+    opinions: dict[str, str]  # opinion -> status (icma, eu_gbs, sdg, credit); empty for screenings without opinions
 
 
 def snapshot(screening: Any) -> Snapshot:
@@ -73,7 +74,15 @@ def snapshot(screening: Any) -> Snapshot:
                     {s.sdg: float(s.score) for s in screening.sdg_scores},
                     {k: tuple(sorted(v)) for k, v in findings.items()},
                     {k: tuple(sorted(v, key=repr)) for k, v in params.items()},
-                    {k: tuple(sorted(v)) for k, v in outcomes.items()})
+                    {k: tuple(sorted(v)) for k, v in outcomes.items()}, _opinion_statuses(screening))
+
+
+def _opinion_statuses(screening: Any) -> dict[str, str]:
+    opinions = getattr(screening, "opinions", None)
+    if opinions is None:
+        return {}
+    return {"icma": opinions.icma.status, "eu_gbs": opinions.eu_gbs.status, "sdg": opinions.sdg.grade,
+            "credit": opinions.credit.status}
 
 
 # --- rule and parameter changes ------------------------------------------------------------------------------------
@@ -178,7 +187,11 @@ def _deal_change(deal: str, a: Snapshot, b: Snapshot, rules: dict[str, RuleChang
     sdg = [SDGDelta(sdg=g, old=a.sdg.get(g, 0.0), new=b.sdg.get(g, 0.0), delta=round(b.sdg.get(g, 0.0) -
                                                                                     a.sdg.get(g, 0.0), 6))
            for g in sorted(a.sdg.keys() | b.sdg.keys()) if abs(b.sdg.get(g, 0.0) - a.sdg.get(g, 0.0)) > EPS]
-    moved = a.verdict != b.verdict or a.grade != b.grade or abs(a.esg_score - b.esg_score) > EPS or sdg
+    opinions = {name: f"{a.opinions.get(name, 'none')} -> {b.opinions.get(name, 'none')}"
+                for name in sorted(a.opinions.keys() | b.opinions.keys())
+                if a.opinions.get(name) != b.opinions.get(name)}
+    moved = (a.verdict != b.verdict or a.grade != b.grade or abs(a.esg_score - b.esg_score) > EPS or sdg
+             or opinions)
     if not moved:
         return None
     added, removed, touched = [], [], []
@@ -199,7 +212,7 @@ def _deal_change(deal: str, a: Snapshot, b: Snapshot, rules: dict[str, RuleChang
     return DealChange(deal=deal, name=b.name, verdict_old=a.verdict, verdict_new=b.verdict, grade_old=a.grade,
                       grade_new=b.grade, esg_old=a.esg_score, esg_new=b.esg_score,
                       esg_delta=round(b.esg_score - a.esg_score, 6), sdg=sdg, findings_added=added,
-                      findings_removed=removed, causes=causes)
+                      findings_removed=removed, causes=causes, opinions=opinions)
 
 
 def _cause(rule_id: str, a: Snapshot, b: Snapshot, rules: dict[str, RuleChange], params: list[ParamChange]) -> Cause:

@@ -1,0 +1,89 @@
+"""ICMA opinion: the core components and key recommendations of the principles the label invokes.
+
+Decided as the principles say (GBP/SBP June 2021 with the June 2022 appendix; SLBP; Secured Green
+Bonds): the four core components (use of proceeds, project evaluation and selection, management of
+proceeds, reporting) are required for alignment; the key recommendations (a bond framework, a
+pre-issuance external review, post-issuance verification of the allocation) are recommendations.
+For a sustainability-linked bond the five SLBP components are all core.
+
+aligned: every core component and key recommendation met; aligned_with_recommendations: every core
+component met, a recommendation not; not_aligned: a core component missing or only hedged;
+not_applicable: an unlabelled deal. A hedged or negated statement ("will consider ... where
+feasible", "there is no separate committee") never meets a component: its row is ``partly`` and
+shows the hedge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from engine.commitments import weak_cue
+from engine.models import Deal, Finding
+from engine.models.screening import ICMAOpinion, OpinionRow
+from engine.opinions.common import clause, evidence
+
+CORE = ("use_of_proceeds", "project_evaluation_and_selection", "management_of_proceeds", "reporting")
+RECOMMENDATIONS = ("bond_framework", "external_reviews", "post_issuance_verification")
+PRINCIPLES = {"green": ("icma_gbp", "icma_secured"), "social": ("icma_sbp", "icma_secured"),
+              "sustainability": ("icma_gbp", "icma_sbp", "icma_secured"),
+              "sustainability_linked": ("icma_slbp",)}
+NAMES = {"icma_gbp": "Green Bond Principles", "icma_sbp": "Social Bond Principles",
+         "icma_slbp": "Sustainability-Linked Bond Principles", "icma_secured": "Secured Green Bonds guidance"}
+DECIDED_BY = ("not_aligned if a core component is missing or only hedged; aligned_with_recommendations if all "
+              "core components are met and a key recommendation is not; aligned if all are met; not_applicable "
+              "for an unlabelled deal (ICMA GBP/SBP: the four core components are required for alignment)")
+
+
+def _is_core(standard: str, component: str) -> bool:
+    return standard == "icma_slbp" or (standard != "icma_secured" and component in CORE)
+
+
+def _hedge_note(component: str, deal: Deal | None) -> str | None:
+    """For a missing component that the deal file does state, but in hedged or negated words."""
+    if deal is None:
+        return None
+    fw = deal.framework
+    text = None
+    if component == "project_evaluation_and_selection" and fw.project_selection:
+        text = fw.project_selection.process
+    elif component == "management_of_proceeds" and fw.management_of_proceeds:
+        text = fw.management_of_proceeds.unallocated_policy
+    cue = weak_cue(text)
+    return f"hedged or negated ({cue!r}): \"{text}\" is not a commitment" if cue and text else None
+
+
+def icma_opinion(findings: Sequence[Finding], label: str, deal: Deal | None = None) -> ICMAOpinion:
+    standards = PRINCIPLES.get(label, ())
+    if not standards:
+        return ICMAOpinion(status="not_applicable", principles="none", decided_by=DECIDED_BY,
+                           reasons=["the deal carries no green, social, sustainability or sustainability-linked "
+                                    "label, so no ICMA principle applies"], rows=[])
+    rows: list[tuple[bool, OpinionRow]] = []
+    for f in sorted((f for f in findings if f.effect == "require" and f.standard in standards),
+                    key=lambda f: (f.standard or "", f.component or "", f.rule_id)):
+        std, comp = f.standard or "", f.component or ""
+        core = _is_core(std, comp)
+        if f.status == "met":
+            row = OpinionRow(key=f"{std}:{comp}", title=f.title, status="met", clause=clause(f), rule_id=f.rule_id,
+                             evidence=evidence(f), note="met: " + (evidence(f) or "stated in the deal file"))
+        else:
+            hedge = _hedge_note(comp, deal)
+            row = OpinionRow(key=f"{std}:{comp}", title=f.title, status="partly" if hedge else "missing",
+                             clause=clause(f), rule_id=f.rule_id, evidence=evidence(f),
+                             note=f"{hedge}; to meet it: {f.message}" if hedge else f"to meet it: {f.message}")
+        rows.append((core, row))
+    editions = {f.standard: f.reference.edition for f in findings if f.effect == "require" and f.standard in standards}
+    used = [NAMES[s] + (f", {editions[s]}" if editions.get(s) else "") for s in standards
+            if any(r.key.startswith(s + ":") for _, r in rows)]
+    if not rows:
+        return ICMAOpinion(status="not_applicable", principles=", ".join(NAMES[s] for s in standards),
+                           decided_by=DECIDED_BY, reasons=["no ICMA rule is in force at the screening date"], rows=[])
+    core_gaps = [r for core, r in rows if core and r.status != "met"]
+    rec_gaps = [r for core, r in rows if not core and r.status != "met"]
+    status = "not_aligned" if core_gaps else "aligned_with_recommendations" if rec_gaps else "aligned"
+    reasons = [f"core component {r.title} is {r.status}: {r.note} [{r.rule_id}]" for r in core_gaps]
+    reasons += [f"key recommendation {r.title} is not met: {r.note} [{r.rule_id}]" for r in rec_gaps]
+    if not reasons:
+        reasons = ["every core component and key recommendation is met"]
+    return ICMAOpinion(status=status, principles=", ".join(used), decided_by=DECIDED_BY, reasons=reasons,  # type: ignore[arg-type]
+                       rows=[r for _, r in rows])
