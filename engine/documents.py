@@ -114,11 +114,68 @@ def _decode(data: bytes) -> str:
 _NEWLINES = re.compile(r"\r\n?")
 
 
+# "===== PAGE 12 =====", "--- Page 12 ---", "### page 12 ###": a text export's page separator line
+_PAGE_MARKER = re.compile(r"(?im)^[ \t]*(?:={3,}|-{3,}|#{3,}|\*{3,})[ \t]*page[ \t]+(\d{1,5})[ \t]*(?:={3,}|-{3,}|#{3,}"
+                          r"|\*{3,})?[ \t]*$")
+# "Page 3 of 120", "- 3 of 120 -", "Page 3/120" alone on a line: a running footer (or header)
+_PAGE_OF = re.compile(r"(?im)^[ \t]*[-\u2013]?[ \t]*(?:page[ \t]+)?(\d{1,5})[ \t]*(?:of|/)[ \t]*(\d{1,5})[ \t]*"
+                      r"[-\u2013]?[ \t]*$")
+
+
 def _text_pages(text: str) -> list[Page]:
-    parts = _NEWLINES.sub("\n", text).split("\f")
+    """Pages of a text file: form feeds, else page separator lines, else 'Page N of M' footers; else one page.
+
+    Pages cut at form feeds are numbered in order (the physical page). A separator line
+    ("===== PAGE 12 =====") starts page 12; a footer "Page 12 of 40" ends page 12 (a header, on the first
+    lines of every page, starts it). Numbers that do not rise page by page are not trusted: pages are then
+    numbered in order with the printed number as the label.
+    """
+    text = _NEWLINES.sub("\n", text)
+    parts = text.split("\f")
     if len(parts) > 1 and not parts[-1].strip():
         parts.pop()  # a trailing form feed ends the last page; it does not start a new one
+    if len(parts) == 1:
+        marked = _marked_pages(text)
+        if marked:
+            return marked
     return [Page(number=i, text=part) for i, part in enumerate(parts, start=1)]
+
+
+def _marked_pages(text: str) -> list[Page] | None:
+    markers = list(_PAGE_MARKER.finditer(text))
+    chunks: list[tuple[str, str]] = []  # (printed number, text)
+    if markers:
+        head = text[:markers[0].start()]
+        for m, after in zip(markers, [*markers[1:], None], strict=True):
+            chunks.append((m.group(1), text[m.end():after.start() if after else len(text)].strip("\n")))
+        if head.strip() and chunks[0][0] == "1":  # a title above the first separator is on page 1
+            chunks[0] = ("1", head.rstrip("\n") + "\n" + chunks[0][1])
+        elif head.strip():
+            chunks.insert(0, ("", head))
+    else:
+        footers = [m for m in _PAGE_OF.finditer(text) if int(m.group(1)) <= int(m.group(2))]
+        if len(footers) < 2:
+            return None
+        lines_before_first = text[:footers[0].start()].strip().count("\n")
+        if lines_before_first < 3:  # "Page 1 of 9" on the first lines: headers start their pages
+            cuts = [0, *(m.start() for m in footers[1:]), len(text)]
+            for m, a, b in zip(footers, cuts, cuts[1:], strict=False):
+                chunks.append((m.group(1), text[a:b].strip("\n")))
+        else:
+            start = 0
+            for m in footers:
+                chunks.append((m.group(1), text[start:m.end()].strip("\n")))
+                start = m.end()
+            if text[start:].strip():
+                chunks.append((str(int(footers[-1].group(1)) + 1), text[start:].strip("\n")))
+    printed = [int(n) for n, _ in chunks if n]
+    rising = all(b == a + 1 for a, b in zip(printed, printed[1:], strict=False)) and bool(printed)
+    if rising and chunks[0][0] == "" and printed[0] == 1:
+        rising = False  # text before page 1: numbering it 0 is no page
+    if rising:
+        first = printed[0] - (1 if chunks[0][0] == "" else 0)
+        return [Page(number=first + i, text=t) for i, (_, t) in enumerate(chunks)]
+    return [Page(number=i, label=n or None, text=t) for i, (n, t) in enumerate(chunks, start=1)]
 
 
 # --- PDF ---------------------------------------------------------------------------

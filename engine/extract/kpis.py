@@ -217,4 +217,4 @@ def _kpi(view: SentenceView, q: Quantity, metric: str) -> Kpi:
         unit, normalized_value, normalized_unit = "count", q.value, "count"
     return Kpi(metric=metric, value=q.value, unit=unit, normalized_value=normalized_value,
                normalized_unit=normalized_unit, period=period, period_stated=stated,  # type: ignore[arg-type]
-               baseline_year=base, target_year=target, evidence=view.evidence, hedged=view.hedged)
+               baseline_year=base, target_year=target, evidence=view.evidence_at(q.start, q.end), hedged=view.hedged)

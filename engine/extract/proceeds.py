@@ -144,7 +144,7 @@ def use_of_proceeds(view: SentenceView, sdg_patterns: list[re.Pattern[str]] | No
     # "Renewable energy (refinancing)": a refinancing word right after a category labels that category
     labelled = {c: r for c in categories for r in refis if 0 <= r.start - c.end <= 3}
     free_refis = [r for r in refis if r not in labelled.values()]
-    sized: dict[Hit, list[tuple[int, float, str | None, bool]]] = {}
+    sized: dict[Hit, list[tuple[int, float, str | None, bool, int, int]]] = {}
     sizes = [q for q in view.quantities if q.percent or q.currency and not _not_an_items_amount(view, q.start)]
     shares_first = bool(sizes and categories and sizes[0].start < categories[0].start)
     refinancing_share: float | None = None
@@ -175,23 +175,28 @@ def use_of_proceeds(view: SentenceView, sdg_patterns: list[re.Pattern[str]] | No
         cat_gap = cat_key[1]
         if cat is None or (cat_gap > WINDOW and len({c.id for c in categories}) > 1):
             continue
-        sized.setdefault(cat, []).append((cat_gap, q.value, q.currency, is_share))
+        sized.setdefault(cat, []).append((cat_gap, q.value, q.currency, is_share, q.start, q.end))
     look_back = look_back_years(view.text) if refis else None
     items: list[UseOfProceeds] = []
     seen: set[str] = set()
     for hit in categories:
         share = amount = currency = None
-        for _, value, cur, is_share in sorted(sized.get(hit, []), key=lambda x: x[0]):
+        lo, hi = hit.start, hit.end
+        for _, value, cur, is_share, q_start, q_end in sorted(sized.get(hit, []), key=lambda x: x[0]):
             if is_share and share is None:
                 share = value
             elif not is_share and amount is None:
                 amount, currency = value, cur
+            else:
+                continue
+            lo, hi = min(lo, q_start), max(hi, q_end)
         if hit.id in seen:
             earlier = next(i for i, item in enumerate(items) if item.category == hit.id)
             if (share is not None or amount is not None) and items[earlier].share_pct is None \
                     and items[earlier].amount is None:
                 items[earlier] = items[earlier].model_copy(update={"share_pct": share, "amount": amount,
-                                                                   "currency": currency})
+                                                                   "currency": currency,
+                                                                   "evidence": view.evidence_at(lo, hi)})
             if share is None and amount is None or items[earlier].share_pct == share:
                 continue  # 'access to essential services (healthcare), 40 per cent.': one category, one item
         seen.add(hit.id)
@@ -201,7 +206,7 @@ def use_of_proceeds(view: SentenceView, sdg_patterns: list[re.Pattern[str]] | No
         items.append(UseOfProceeds(category=hit.id, label=label, share_pct=share, amount=amount,  # type: ignore[arg-type]
                                    currency=currency, refinancing=refi_label is not None,
                                    refinancing_share_pct=refinancing_share,
-                                   look_back_years=look_back, evidence=view.evidence, hedged=view.hedged))
+                                   look_back_years=look_back, evidence=view.evidence_at(lo, hi), hedged=view.hedged))
     refinancing = []
     if refis and (refinancing_share is not None or look_back is not None):
         refinancing.append(Refinancing(share_pct=refinancing_share, look_back_years=look_back,

@@ -87,7 +87,8 @@ class Review(_Item):
 
 class ReportingDisclosure(_Item):
     kind: Literal["allocation", "impact"]
-    frequency: Frequency | None = None
+    frequency: Frequency | Literal["biennial"] | None = Field(
+        default=None, description="as stated; 'biennial' (every two years) occurs for impact reports")
 
 
 class Statement(_Item):
