@@ -156,7 +156,7 @@ def nearest(view: SentenceView, start: int, end: int, hits: Iterable[Hit], same_
     return best[2] if best else None
 
 
-_CLAUSE_BREAK = re.compile(r"[,;:()]|\n|\s(?:and|which|while|whereas|but)\s")
+_CLAUSE_BREAK = re.compile(r"[,;:()\uff0c\u3001\uff1b\uff1a\uff08\uff09\u3002]|\n|\s(?:and|which|while|whereas|but)\s")
 
 
 def clause(view: SentenceView, start: int, end: int) -> tuple[int, int]:

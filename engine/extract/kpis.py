@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from engine.extract import units
 from engine.extract.context import SentenceView, clause, gap, nearest, within
 from engine.extract.quantities import Quantity, Unit
 from engine.extract.tables import Cell, unit_in_parentheses, year_in
@@ -18,6 +19,7 @@ from engine.lexicons import LexiconSet
 from engine.models.disclosures import Kpi
 
 MONEY_GAP = 40  # "research and development expenditure of EUR 4.2 million": the phrase right by the amount
+MASS_GAP = 30  # "减排二氧化碳25.99万吨": a metric term of CO2 or coal right by a bare mass names what it weighs
 COUNT_GAP = 32  # "1,250 low-income students": at most a few words between number and noun
 _BETWEEN = re.compile(r"^[\s\w-]*$")
 _BASELINE = re.compile(r"(?i)\b(?:baseline|base\syear|compared\s(?:to|with)|relative\sto|against|versus|vs\.?)"
@@ -34,6 +36,7 @@ class Metric:
     directions: frozenset[str]
     topic: str | None
     refines: str | None = None  # a count of this other metric's term becomes this one given one of ``directions``
+    mass_as: str | None = None  # a mass next to this metric's own term is of this: "co2" (tCO2e) or "coal" (tce)
 
 
 def metrics_from(lexicons: LexiconSet) -> dict[str, Metric]:
@@ -43,7 +46,8 @@ def metrics_from(lexicons: LexiconSet) -> dict[str, Metric]:
         directions = str(attrs.get("directions", ""))
         out[group.id] = Metric(group.id, str(attrs["dimension"]), frozenset(d for d in directions.split("|") if d),
                                str(attrs["topic"]) if "topic" in attrs else None,
-                               str(attrs["refines"]) if "refines" in attrs else None)
+                               str(attrs["refines"]) if "refines" in attrs else None,
+                               str(attrs["mass_as"]) if "mass_as" in attrs else None)
     return out
 
 
@@ -79,6 +83,8 @@ def kpis(view: SentenceView, metrics: dict[str, Metric]) -> list[Kpi]:
             found = _count(view, q, metrics) or (_row_count(view, q, cell, metrics) if cell else None)
         if found is None or (found, q.value) in seen:
             continue
+        if q.unit and metrics[found].dimension not in (q.unit.dimension, "count", "currency"):
+            q = replace(q, unit=as_mass_of(q.unit, metrics[found]))
         row = (view.line_of(q.start), found)
         if cell is None and has_baseline and q.unit and row in row_first:
             # a table row "850 MW   610 MW" under a Baseline column: the second figure is the baseline
@@ -93,6 +99,18 @@ def kpis(view: SentenceView, metrics: dict[str, Metric]) -> list[Kpi]:
             kpi = kpi.model_copy(update=_row_context(view, q, cell))
         out.append(kpi)
     return out
+
+
+def as_mass_of(unit: Unit, metric: Metric) -> Unit:
+    """A tonne in a CO2 metric's clause is a tonne of CO2e; in a coal-equivalent metric's, a tonne of standard coal
+    (GB/T 2589-2020: 1 tce = 29.3076 GJ), converted by pint to the metric's unit."""
+    tonnes = unit.factor  # the mass unit's factor to tonnes
+    if metric.mass_as == "co2":
+        return Unit(f"{unit.id} CO2e", "co2", "tCO2e", tonnes)
+    if metric.mass_as == "coal":
+        return Unit(f"{unit.id} coal equivalent", "energy", "MWh",
+                    tonnes * units.conversion("tonne_coal_equivalent", "energy", "MWh"))
+    return unit
 
 
 def _stated_unit(view: SentenceView, cell: Cell) -> Unit | None:
@@ -148,6 +166,15 @@ def _physical(view: SentenceView, q: Quantity, metrics: dict[str, Metric]) -> st
     if any(gap(q.start, q.end, h.start, h.end) <= 40 for h in view.hits("kpi_context")):
         return None
     candidates = {m.id: m for m in metrics.values() if m.dimension == q.unit.dimension}
+    if q.unit.dimension == "mass":  # "减排二氧化碳25.99万吨", "reduce GHG emissions by 44 million tonnes"
+        bounds = clause(view, q.start, q.end)
+        weighed = [h for h in view.hits("kpi_metric") if h.id in metrics and (
+            metrics[h.id].mass_as or metrics[h.id].dimension == "mass" and _topic_ok(view, metrics[h.id]))]
+        own = [h for h in weighed if bounds[0] <= h.start < bounds[1]]
+        near = [h for h in weighed if gap(q.start, q.end, h.start, h.end) <= MASS_GAP]
+        hit = nearest(view, q.start, q.end, own, False) or nearest(view, q.start, q.end, near, False)
+        if hit is not None:
+            return hit.id
     candidates = {k: m for k, m in candidates.items() if m.topic is None or view.has("kpi_topic") and any(
         h.id == m.topic for h in view.hits("kpi_topic")) or any(h.id == k for h in view.hits("kpi_metric"))}
     if not candidates:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from engine.extract.context import SentenceView, gap, nearest
+from engine.extract.context import SentenceView, clause, gap, nearest
 from engine.models.disclosures import Refinancing, UseOfProceeds
 from engine.nlp import Hit
 
@@ -54,6 +54,18 @@ def _category_for(view: SentenceView, start: int, end: int, categories: list[Hit
         if before:
             return before[-1]
     return nearest(view, start, end, categories)
+
+
+ALL_REACH = 40  # "全部用于“陆上风电”": the category right after the words that say all proceeds go to it
+_EXAMPLES = re.compile(r"(?i)\b(?:such\sas|including|includes|e\.g\.|for\sexample|for\sinstance)\b|例如|包括")
+
+
+def _an_example(view: SentenceView, start: int, end: int, cat: Hit) -> bool:
+    """The category is an example in a list that the share is of ('areas such as ... renewable energy')."""
+    if cat.start < end:
+        return False
+    between = view.text[end - view.sentence.start:cat.start - view.sentence.start]
+    return bool(_EXAMPLES.search(between))
 
 
 def _excluded_spans(view: SentenceView) -> list[int]:
@@ -173,9 +185,17 @@ def use_of_proceeds(view: SentenceView, sdg_patterns: list[re.Pattern[str]] | No
             refinancing_share = q.value
             continue
         cat_gap = cat_key[1]
-        if cat is None or (cat_gap > WINDOW and len({c.id for c in categories}) > 1):
+        if cat is None or (cat_gap > WINDOW and (len({c.id for c in categories}) > 1 or cat_gap > 2 * WINDOW)):
             continue
+        if is_share and _an_example(view, q.start, q.end, cat):
+            continue  # "37 % ... in areas such as green infrastructure and renewable energy": not that category's
         sized.setdefault(cat, []).append((cat_gap, q.value, q.currency, is_share, q.start, q.end))
+    for hit in view.hits("proceeds_all"):  # "募集资金全部用于X", "all of the net proceeds will finance X"
+        bounds = clause(view, hit.start, hit.end + ALL_REACH)
+        named = [h for h in categories if hit.end <= h.start and h.start - hit.end <= ALL_REACH
+                 and h.start < max(bounds[1], hit.end + 1) + ALL_REACH]
+        if len({h.id for h in named}) == 1 and not any(v[3] for v in sized.get(named[0], [])):
+            sized.setdefault(named[0], []).append((0, 100.0, None, True, hit.start, hit.end))
     look_back = look_back_years(view.text) if refis else None
     items: list[UseOfProceeds] = []
     seen: set[str] = set()
