@@ -68,6 +68,37 @@ def _an_example(view: SentenceView, start: int, end: int, cat: Hit) -> bool:
     return bool(_EXAMPLES.search(between))
 
 
+NEGATION_REACH = 40  # "there is no assessment of climate resilience": the cue's scope, within its clause
+
+
+def _inside(hit: Hit, spans: list[Hit]) -> bool:
+    return any(s.start <= hit.start and hit.end <= s.end for s in spans)
+
+
+def _negated(view: SentenceView, hit: Hit) -> bool:
+    """A category after a negation cue in the same clause ('no assessment of climate resilience')."""
+    bounds = clause(view, hit.start, hit.end)
+    return any(bounds[0] <= n.start and n.end <= hit.start and hit.start - n.end <= NEGATION_REACH
+               for n in view.hits("negation"))
+
+
+_EXAMPLE_OF = re.compile(r"(?i)\b(?:such\sas|e\.g\.|for\sexample|for\sinstance)|例如")
+_PROCEEDS_WORD = re.compile(r"(?i)\bproceeds\b|募集资金|募集資金")
+
+
+def _only_an_example(view: SentenceView, hit: Hit) -> bool:
+    """'other environmental benefits, such as climate resilience', 'spending in areas such as renewable energy':
+    a category given as an example of something else; kept when the sentence says it is about the proceeds."""
+    at = hit.start - view.sentence.start
+    before = view.text[max(0, at - 80):at]
+    marker = None
+    for marker in _EXAMPLE_OF.finditer(before):
+        pass
+    if marker is None or re.search(r"[.;:\n]", before[marker.end():]):
+        return False
+    return not _PROCEEDS_WORD.search(view.text[:at])
+
+
 def _excluded_spans(view: SentenceView) -> list[int]:
     """Offsets after which categories are what proceeds will *not* go to."""
     return [h.start for h in view.hits("exclusion")]
@@ -145,7 +176,9 @@ def use_of_proceeds(view: SentenceView, sdg_patterns: list[re.Pattern[str]] | No
     categories = view.hits("icma_category") if view.has("proceeds") or view.after_proceeds else []
     measured = view.hits("kpi_metric")  # "Renewable energy generated  84,250": a KPI row names a metric, not proceeds
     categories = [h for h in categories if not _names_a_goal(view, h, sdg_patterns or []) and not _in_a_name(view, h)
-                  and not any(m.start <= h.start and h.end <= m.end and m.end > h.end for m in measured)]
+                  and not any(m.start <= h.start and h.end <= m.end and m.end > h.end for m in measured)
+                  and not _inside(h, view.hits("not_a_category")) and not _negated(view, h)
+                  and not _only_an_example(view, h)]
     if not categories and not view.has("refinancing"):
         return [], []
     cut = min(_excluded_spans(view), default=None)

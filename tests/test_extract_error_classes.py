@@ -1,0 +1,105 @@
+"""Error classes seen on real disclosures (issue 15), each with passages written for this test."""
+
+from __future__ import annotations
+
+from engine.documents import read_bytes
+from engine.extract import extract
+from engine.models.disclosures import Extraction
+
+
+def run(text: str) -> Extraction:
+    return extract(read_bytes(text.encode("utf-8"), name="framework.txt"))
+
+
+def categories(text: str) -> set[str]:
+    return {u.category for u in run(text).use_of_proceeds}
+
+
+def shares(text: str) -> set[tuple[str, float | None]]:
+    return {(u.category, u.share_pct) for u in run(text).use_of_proceeds}
+
+
+# --- category lists and synonyms -----------------------------------------------------------------------------------
+
+def test_a_run_on_list_of_categories() -> None:
+    text = ("The framework defines four project categories: Green Buildings, Clean Transportation, Pollution "
+            "Prevention and Control and Renewable Energy.")
+    assert categories(text) == {"green_buildings", "clean_transportation", "pollution_prevention_and_control",
+                                "renewable_energy"}
+
+
+def test_a_bulleted_list_after_a_colon() -> None:
+    text = ("Eligible green expenditures fall into these categories:\n\n  • Sustainable Transportation\n\n"
+            "  • Living and Natural Resources\n\n  • Water Quality and Conservation\n")
+    assert categories(text) == {"clean_transportation", "sustainable_natural_resources_and_land_use",
+                                "sustainable_water_and_wastewater_management"}
+
+
+def test_waste_and_water_management_is_two_categories() -> None:
+    assert categories("Proceeds will finance transport infrastructure, waste and water management.") == {
+        "clean_transportation", "pollution_prevention_and_control", "sustainable_water_and_wastewater_management"}
+
+
+def test_health_and_social_care() -> None:
+    assert categories("Net proceeds will be allocated to health and social care facilities.") == {
+        "access_to_essential_services"}
+
+
+# --- negation, examples, problems named -----------------------------------------------------------------------------
+
+def test_a_negated_category_is_not_a_use_of_proceeds() -> None:
+    text = "The eligible categories are renewable energy; there is no assessment of climate resilience."
+    assert categories(text) == {"renewable_energy"}
+
+
+def test_examples_of_something_else_are_not_categories() -> None:
+    text = ("The issuer considers other environmental benefits of its eligible projects, such as biodiversity "
+            "enhancement and flood protection.")
+    assert categories(text) == set()
+
+
+def test_examples_of_what_proceeds_finance_are_kept() -> None:
+    text = "The net proceeds will finance renewable projects, such as solar parks."
+    assert categories(text) == {"renewable_energy"}
+
+
+def test_a_problem_tackled_is_not_a_category() -> None:
+    assert categories("Proceeds finance expenditure that tackles biodiversity loss and pollution control.") == {
+        "pollution_prevention_and_control"}
+
+
+# --- what a percentage is -------------------------------------------------------------------------------------------
+
+def test_an_eligibility_threshold_is_not_a_share() -> None:
+    text = ("Proceeds will be allocated to energy efficiency upgrades that make buildings at least 20 % more "
+            "efficient than the national standard.")
+    assert shares(text) == {("energy_efficiency", None)}
+
+
+def test_a_reduction_target_is_not_a_share() -> None:
+    text = "Proceeds will be allocated to green buildings that reduce energy use by 30 % against code."
+    assert shares(text) == {("green_buildings", None)}
+
+
+def test_a_share_needs_to_be_near_its_category() -> None:
+    text = ("At least 40% of national spending is used for reforms in many fields and, as the ministry notes in "
+            "its long annual review of the programme and of its many sub-programmes, for renewable energy.")
+    assert all(s is None for _, s in shares(text))
+
+
+def test_allocation_shares_still_read() -> None:
+    text = "Of the net proceeds, 62 % were allocated to clean transportation and 38 % to energy efficiency."
+    assert shares(text) == {("clean_transportation", 62.0), ("energy_efficiency", 38.0)}
+
+
+# --- units and scales ---------------------------------------------------------------------------------------------
+
+def test_a_bare_tonnage_of_greenhouse_gas_is_co2e() -> None:
+    found = run("The programme is expected to reduce greenhouse gas emissions by 3.5 million tonnes per year.")
+    assert [(k.metric, k.normalized_value, k.normalized_unit, k.period) for k in found.kpis] == [
+        ("ghg_reduced", 3.5e6, "tCO2e", "annual")]
+
+
+def test_co2_equivalent_spelled_out() -> None:
+    found = run("Financed projects avoided 0.8 million metric tons of CO2-equivalent emissions in one year.")
+    assert [(k.metric, k.normalized_value) for k in found.kpis] == [("ghg_avoided", 800000.0)]
