@@ -91,9 +91,7 @@ def _only_an_example(view: SentenceView, hit: Hit) -> bool:
     a category given as an example of something else; kept when the sentence says it is about the proceeds."""
     at = hit.start - view.sentence.start
     before = view.text[max(0, at - 80):at]
-    marker = None
-    for marker in _EXAMPLE_OF.finditer(before):
-        pass
+    marker = next(reversed(list(_EXAMPLE_OF.finditer(before))), None)
     if marker is None or re.search(r"[.;:\n]", before[marker.end():]):
         return False
     return not _PROCEEDS_WORD.search(view.text[:at])
