@@ -199,7 +199,9 @@ def _pdf_pages(data: bytes, shown: str) -> list[Page]:
         for index in range(len(pdf)):
             page = pdf[index]
             textpage = page.get_textpage()
-            text = _NEWLINES.sub("\n", _column_gaps(textpage, textpage.get_text_range())).translate(_PDF_JUNK)
+            raw_text = textpage.get_text_range()
+            text = _NEWLINES.sub("\n", _paragraph_breaks(textpage, raw_text, _column_gaps(textpage, raw_text)))
+            text = text.translate(_PDF_JUNK)
             textpage.close()
             page.close()
             label = pdf.get_page_label(index) or None
@@ -212,6 +214,48 @@ def _pdf_pages(data: bytes, shown: str) -> list[Page]:
     if pages and all(p.label is None for p in pages):
         pages = _pypdf_labels(data, pages)
     return pages
+
+
+_PARAGRAPH_GAP = 1.4  # a line further below the previous one than this many usual line steps starts a paragraph
+
+
+def _paragraph_breaks(textpage: Any, raw_text: str, text: str) -> str:
+    """Put back the blank line between paragraphs that pdfium's text leaves out.
+
+    A text file writes "USE OF PROCEEDS\n\nVerdant Grill intends ..."; the same page as PDF came out as
+    "USE OF PROCEEDS\nVerdant Grill intends ...", so anything that reads paragraphs (the topical SDG
+    passages) saw other passages in the PDF. A line whose baseline drops more than ``_PARAGRAPH_GAP`` times
+    the page's usual line step (its lower quartile) below the previous line starts a paragraph. One char box
+    per line (~1 us).
+    ``raw_text`` indexes pdfium's chars 1:1; ``text`` has the same lines (column gaps widened).
+    """
+    import pypdfium2.raw as raw
+
+    if textpage.count_chars() != len(raw_text):
+        return text
+    boxes = [ctypes.c_double() for _ in range(4)]
+    raw_lines = raw_text.split("\n")
+    lines = text.split("\n")
+    if len(lines) != len(raw_lines) or len(lines) < 3:
+        return text
+    bottoms: list[float | None] = []
+    at = 0
+    get_box, page = raw.FPDFText_GetCharBox, textpage.raw
+    for line in raw_lines:
+        first = len(line) - len(line.lstrip())
+        if first == len(line):
+            bottoms.append(None)
+        else:
+            get_box(page, at + first, *boxes)
+            bottoms.append(boxes[2].value)  # left, right, bottom, top
+        at += len(line) + 1
+    steps = [(i, a - b) for i, (a, b) in enumerate(zip(bottoms, bottoms[1:], strict=False), start=1)
+             if a is not None and b is not None and a - b > 0]
+    if len(steps) < 2:
+        return text
+    usual = sorted(d for _, d in steps)[len(steps) // 4]  # lower quartile: pages of short paragraphs too
+    starts = {i for i, d in steps if d > _PARAGRAPH_GAP * usual and lines[i - 1].strip()}
+    return "\n".join(("\n" if i in starts else "") + line for i, line in enumerate(lines))
 
 
 _WIDE = 1.5  # blank space after a space char, in space widths, that separates table columns (not justified prose)
@@ -248,8 +292,8 @@ def _column_gaps(textpage: Any, text: str) -> str:
     def measured(n: int, near_figures: bool) -> list[tuple[int, int]] | None:
         """(offset in line, spaces) of the line's wide gaps; None when it has none."""
         line = lines[n]
-        gaps = [(m.start(), widths(starts[n] + m.start())) for m in _INNER_SPACE.finditer(line)
-                if not near_figures or line[m.start() - 1].isdigit() or line[m.start() + 1].isdigit()]
+        spaces = _SPACE_BY_FIGURE.finditer(line) if near_figures else _INNER_SPACE.finditer(line)
+        gaps = [(m.start(), widths(starts[n] + m.start())) for m in spaces]
         wide = [(at, k) for at, k in gaps if k > 1]
         if not wide:
             return None
@@ -279,6 +323,7 @@ def _column_gaps(textpage: Any, text: str) -> str:
 
 _DIGIT = re.compile(r"\d")
 _INNER_SPACE = re.compile(r"(?<=\S) (?=\S)")
+_SPACE_BY_FIGURE = re.compile(r"(?<=\d) (?=\S)|(?<=\S) (?=\d)")  # an inner space with a figure on one side
 
 
 def _pypdf_labels(data: bytes, pages: list[Page]) -> list[Page]:

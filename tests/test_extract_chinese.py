@@ -74,3 +74,8 @@ def test_language_detection_and_gloss_offsets() -> None:
     assert is_chinese("募集资金全部用于风电项目") and not is_chinese("Proceeds finance wind farms (风电).")
     cleaned, index = strip_glosses("發(fā)行")
     assert cleaned == "發行" and index is not None and [index[i] for i in range(2)] == [0, 5]
+
+
+def test_a_negated_use_is_not_a_category_but_at_least_is_a_share() -> None:
+    found = run("本期募集资金不用于风电项目，募集资金不低于60%用于绿色建筑。")
+    assert [(u.category, u.share_pct) for u in found.use_of_proceeds] == [("green_buildings", 60.0)]
