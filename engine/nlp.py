@@ -174,7 +174,10 @@ class CueFinder:
 
     def pages(self, texts: Iterable[str], keep_all: bool = False) -> Iterator[PageCues]:
         """One ``PageCues`` per text, in order; ``keep_all`` also returns sentences without a hit."""
-        pieces = _candidates(texts, self._bigrams) if self._bigrams and not keep_all else _chunks(texts, self.chunk_chars)
+        if self._bigrams and not keep_all:
+            pieces = _candidates(texts, self._bigrams)
+        else:
+            pieces = _chunks(texts, self.chunk_chars)
         cleaned = [strip_glosses(text) for text in pieces.texts()] if self.lang == "zh" else None
         inputs = (c[0] for c in cleaned) if cleaned is not None else pieces.texts()
         docs = self.nlp.tokenizer.pipe(inputs) if self._fast else self.nlp.pipe(inputs)  # type: ignore[union-attr]
