@@ -21,7 +21,7 @@ Printed, per field, true/false positives, misses, precision and recall:
 Then: page accuracy (the cited page of every matched KPI, category and review against the annotation;
 no page in the annotation means page 1, the texts without page breaks being one page), quote lengths
 (every evidence quote of every item, and how many exceed 500 characters) and whether each matched KPI's
-quote holds the value.
+quote holds the value, and whether it is read as actual, expected, target or baseline as annotated (``kind``).
 """
 
 from __future__ import annotations
@@ -96,6 +96,8 @@ class Score:
     pages_checked: int = 0
     quote_lengths: list[int] = field(default_factory=list)
     kpi_quotes_with_value: int = 0
+    kpi_basis_right: int = 0
+    kpi_basis_stated: int = 0
     kpi_quotes_checked: int = 0
     notes: list[str] = field(default_factory=list)
 
@@ -153,6 +155,9 @@ def score_document(name: str, got: Extraction, want: dict[str, Any], score: Scor
         matched.add(i)
         t.tp += 1
         value_want = wanted[i][1]
+        if value_want.get("kind"):
+            score.kpi_basis_stated += 1
+            score.kpi_basis_right += k.basis == value_want["kind"]
         score.pages_checked += 1
         score.pages_right += k.evidence.page == _page(value_want)
         score.kpi_quotes_checked += 1
@@ -240,6 +245,7 @@ def report(score: Score, title: str) -> None:
         print(f"quotes           {len(lengths)}: median {lengths[len(lengths) // 2]} chars, max {lengths[-1]}, "
               f"over {QUOTE_LIMIT}: {over}")
     print(f"kpi quotes hold the value: {score.kpi_quotes_with_value}/{score.kpi_quotes_checked}")
+    print(f"kpi basis (actual/expected/target/baseline) right: {score.kpi_basis_right}/{score.kpi_basis_stated}")
 
 
 def main(argv: list[str]) -> int:

@@ -103,3 +103,31 @@ def test_a_bare_tonnage_of_greenhouse_gas_is_co2e() -> None:
 def test_co2_equivalent_spelled_out() -> None:
     found = run("Financed projects avoided 0.8 million metric tons of CO2-equivalent emissions in one year.")
     assert [(k.metric, k.normalized_value) for k in found.kpis] == [("ghg_avoided", 800000.0)]
+
+
+# --- paired values: what each figure is ----------------------------------------------------------------------------
+
+def basis(text: str) -> list[tuple[float, str | None]]:
+    return [(k.value, k.basis) for k in run(text).kpis]
+
+
+def test_actual_and_expected_side_by_side_are_both_kept() -> None:
+    assert basis("The solar parks avoided 1,634,786 tCO2e actual and 2,091,219 tCO2e expected in 2025.") == [
+        (1634786.0, "actual"), (2091219.0, "expected")]
+
+
+def test_a_prior_year_comparator_is_a_baseline() -> None:
+    assert basis("Renewable generation reached 8.2 million MWh, up from 2.2 million MWh in the prior year.") == [
+        (8.2e6, None), (2.2e6, "baseline")]
+
+
+def test_an_expected_figure_and_a_target() -> None:
+    assert basis("The programme is expected to reduce greenhouse gas emissions by 44 million tonnes per annum.") == [
+        (44e6, "expected")]
+    assert basis("Our target is to avoid 50,000 tCO2e per year.") == [(50000.0, "target")]
+
+
+def test_a_table_column_header_says_what_its_figures_are() -> None:
+    text = ("Impact indicators:\n\nIndicator                      Expected value      Baseline (2022)\n"
+            "Renewable energy generated     45,000 MWh          30,000 MWh\n")
+    assert [(k.value, k.basis, k.baseline) for k in run(text).kpis] == [(45000.0, "expected", 30000.0)]

@@ -95,8 +95,9 @@ def kpis(view: SentenceView, metrics: dict[str, Metric]) -> list[Kpi]:
         seen.add((found, q.value))
         row_first.setdefault(row, len(out))
         kpi = _kpi(view, q, found)
-        if cell is not None:
-            kpi = kpi.model_copy(update=_row_context(view, q, cell))
+        if cell is not None:  # in a table, the value column's header says what the figure is ("Expected value")
+            header = next((b for b, p in _BASIS_WORDS if p.search(cell.column.header)), None)
+            kpi = kpi.model_copy(update={**_row_context(view, q, cell), "basis": header})
         out.append(kpi)
     return out
 
@@ -111,6 +112,43 @@ def as_mass_of(unit: Unit, metric: Metric) -> Unit:
         return Unit(f"{unit.id} coal equivalent", "energy", "MWh",
                     tonnes * units.conversion("tonne_coal_equivalent", "energy", "MWh"))
     return unit
+
+
+_BASIS_WORDS: list[tuple[str, re.Pattern[str]]] = [
+    ("expected", re.compile(r"(?i)\b(?:expected|estimated|projected|anticipated|forecast|ex[\s-]ante|"
+                            r"is\sexpected\sto|are\sexpected\sto|will)\b|预计|預計|预期|預期|将|將|建成后|建成後"
+                            r"|可(?=实现|實現|节约|節約|减少|減少|减排|減排|替代|带动|帶動)")),
+    ("target", re.compile(r"(?i)\b(?:targets?|targeted|aims?\sto|goal|ambition)\b|目标|目標")),
+    ("baseline", re.compile(r"(?i)\b(?:baseline|base\syear|prior[\s-]year|previous\syear|compared\s(?:to|with)|"
+                            r"against|increase\sfrom|up\sfrom|versus|vs\.?)(?![\w])|基准|基準|上年")),
+    ("actual", re.compile(r"(?i)\b(?:actual|actually|achieved|realised|realized|reported|measured|ex[\s-]post)\b"
+                          r"|实际|實際|已实现|已實現")),
+]
+BEFORE_REACH = 160  # "Expected to reduce: ... 137,056 MWh", "预计可实现年减排...、节约标准煤10.55万吨"
+AFTER_REACH = 16  # "1,634,786 tCO2e actual and 2,091,219 expected": a word right after the figure qualifies it
+
+
+def basis_of(view: SentenceView, q: Quantity) -> str | None:
+    """Actual, expected, target or baseline: the word right after the figure, else the nearest one before it
+    in its clause ('expected to reduce emissions by 44 Mt', 'up from 2.2 million MWh')."""
+    base = view.sentence.start
+    lo, hi = clause(view, q.start, q.end)
+    after = view.text[q.end - base:min(hi, q.end + AFTER_REACH) - base]
+    for basis, pattern in _BASIS_WORDS:
+        m = pattern.search(after)
+        if m and not re.search(r"[\d]", after[:m.start()]):
+            return basis
+    for start in (lo, max(base, q.start - BEFORE_REACH)):  # its clause, else the lead-in of a list of figures
+        before = view.text[start - base:q.start - base]
+        before = before[max(before.rfind(". "), before.rfind("\u3002"), before.rfind(";")) + 1:]
+        best: tuple[int, str] | None = None
+        for basis, pattern in _BASIS_WORDS:
+            for m in pattern.finditer(before):
+                if best is None or m.end() > best[0]:
+                    best = (m.end(), basis)
+        if best:
+            return best[1]
+    return None
 
 
 def _stated_unit(view: SentenceView, cell: Cell) -> Unit | None:
@@ -242,6 +280,8 @@ def _kpi(view: SentenceView, q: Quantity, metric: str) -> Kpi:
         unit, normalized_value, normalized_unit = q.currency, q.value, q.currency
     else:
         unit, normalized_value, normalized_unit = "count", q.value, "count"
+    basis = None if view.cell_at(q.start) is not None else basis_of(view, q)
     return Kpi(metric=metric, value=q.value, unit=unit, normalized_value=normalized_value,
+               basis=basis,  # type: ignore[arg-type]
                normalized_unit=normalized_unit, period=period, period_stated=stated,  # type: ignore[arg-type]
                baseline_year=base, target_year=target, evidence=view.evidence_at(q.start, q.end), hedged=view.hedged)

@@ -126,7 +126,7 @@ class QuantityReader:
                                       and not m.group("unit")):
                     mult = None  # '12 m' alone is metres or minutes, not millions
                 else:
-                    value *= factor
+                    value = float(f"{value * factor:.12g}")  # 8.2 million is 8200000, not 8199999.999999999
             unit_text = m.group("unit")
             unit = None
             if unit_text:

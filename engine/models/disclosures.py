@@ -77,6 +77,9 @@ class Kpi(_Item):
     baseline: float | None = Field(default=None, description="baseline value in ``unit`` (a table's baseline column)")
     baseline_year: int | None = None
     target_year: int | None = None
+    basis: Literal["actual", "expected", "target", "baseline"] | None = Field(
+        default=None, description="what the figure is, as the text says: achieved, expected (ex ante), a target or "
+        "a baseline / prior-year comparator; None when the text does not say")
 
 
 class Review(_Item):
