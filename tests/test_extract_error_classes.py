@@ -131,3 +131,11 @@ def test_a_table_column_header_says_what_its_figures_are() -> None:
     text = ("Impact indicators:\n\nIndicator                      Expected value      Baseline (2022)\n"
             "Renewable energy generated     45,000 MWh          30,000 MWh\n")
     assert [(k.value, k.basis, k.baseline) for k in run(text).kpis] == [(45000.0, "expected", 30000.0)]
+
+
+# --- reviews ------------------------------------------------------------------------------------------------------
+
+def test_compatibility_with_a_standard_is_not_a_certification() -> None:
+    text = ("Sustainalytics has been retained by the Authority to review and provide an opinion on its green bond "
+            "framework and its compatibility with the Climate Bonds Standard.")
+    assert [(r.provider, r.type) for r in run(text).external_reviews] == [("Sustainalytics", "second_party_opinion")]
