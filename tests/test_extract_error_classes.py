@@ -139,3 +139,22 @@ def test_compatibility_with_a_standard_is_not_a_certification() -> None:
     text = ("Sustainalytics has been retained by the Authority to review and provide an opinion on its green bond "
             "framework and its compatibility with the Climate Bonds Standard.")
     assert [(r.provider, r.type) for r in run(text).external_reviews] == [("Sustainalytics", "second_party_opinion")]
+
+
+# --- hedge scope ----------------------------------------------------------------------------------------------------
+
+def test_a_hedge_in_another_part_of_the_sentence_does_not_hedge_an_allocation() -> None:
+    found = run("Proceeds will be allocated to solar parks; the issuer may also publish an impact report.")
+    assert [(u.category, u.hedged) for u in found.use_of_proceeds] == [("renewable_energy", False)]
+    assert [(r.kind, r.hedged) for r in found.reporting] == [("impact", True)]
+
+
+def test_a_hedge_in_the_same_part_hedges() -> None:
+    found = run("The issuer intends to allocate the net proceeds to solar parks.")
+    assert [(u.category, u.hedged) for u in found.use_of_proceeds] == [("renewable_energy", True)]
+
+
+def test_a_table_figure_is_not_hedged_by_prose_below_it() -> None:
+    text = ("Impact indicators:\n\nIndicator                    Value\nWind capacity installed      120 MW\n\n"
+            "The issuer may add further turbines in later years.")
+    assert [(k.value, k.hedged) for k in run(text).kpis] == [(120.0, False)]

@@ -121,10 +121,15 @@ def _deduplicated(found: dict[str, list[Any]]) -> dict[str, list[Any]]:
     for field, key in keys.items():
         seen: set[Any] = set()
         unique: list[Any] = []
+        first: dict[Any, int] = {}
         for item in found[field]:
             if key(item) not in seen:
                 seen.add(key(item))
+                first[key(item)] = len(unique)
                 unique.append(item)
+            elif field == "kpis" and item.hedged and not unique[first[key(item)]].hedged:
+                # a table figure restated in hedged prose ('expect to add 1,350 jobs') is a hedged figure
+                unique[first[key(item)]] = unique[first[key(item)]].model_copy(update={"hedged": True})
         out[field] = unique
     # "will report the following indicators" adds nothing to "an impact report annually": keep the one with a frequency
     timed = {r.kind for r in out["reporting"] if r.frequency is not None}

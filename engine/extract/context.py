@@ -81,11 +81,25 @@ class SentenceView:
     def hedged(self) -> bool:
         return self.has("hedge")
 
+    def hedged_at(self, start: int, end: int) -> bool:
+        """Hedged where the span is: a hedge word in the same part of the sentence (parts end at ';', a blank
+        line or a list item), so 'Proceeds will be allocated to solar; the issuer may also report impact' does not
+        hedge the allocation."""
+        if not self.has("hedge"):
+            return False
+        base = self.sentence.start
+        lo, hi = start - base, end - base
+        left = max([m.end() for m in _PART_BREAK.finditer(self.text, 0, max(0, lo))], default=0)
+        after = _PART_BREAK.search(self.text, min(len(self.text), hi))
+        right = after.start() if after else len(self.text)
+        return any(left <= h.start - base and h.end - base <= right for h in self.hits("hedge"))
+
     def line_of(self, offset: int) -> int:
         """Which line of the sentence an offset (in page coordinates) is on: table rows are lines."""
         return self.sentence.text.count("\n", 0, max(0, offset - self.sentence.start))
 
 
+_PART_BREAK = re.compile(r";|\uff1b|\n\s*\n|(?:^|(?<=\n))\s*\(?(?:[a-h]|i{1,3}|iv|vi{0,3}|\d{1,2})\)\s")
 QUOTE_CHARS = 400  # issue 15: the clause or table row, at most ~400 characters
 QUOTE_CUES = ("icma_category", "kpi_metric", "review_provider", "review_type", "reporting_kind", "management",
               "selection", "exclusion", "sdg_cue", "refinancing")

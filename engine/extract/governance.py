@@ -15,6 +15,7 @@ _SUBJECT = re.compile(r"(?i)\b(projects?|assets?|eligib\w*|proceeds|loans?|expen
 _TRACKING_ORDER = ("sub_account", "sub_portfolio", "other")
 
 
+_PARTS = re.compile(r";|\uff1b|\n\s*\n")  # a report word and its kind are in one part of a sentence
 REPORT_REACH = 120  # a report word further than this from 'allocation'/'impact' is about something else
 FREQUENCY_REACH = 80  # "annual allocation reporting", "report on impact every two years"
 # "Profit Rate 5.50 % Fixed, Semi-annual", "interest payable quarterly": a payment's frequency, not reporting's
@@ -37,7 +38,8 @@ def reporting(view: SentenceView) -> list[ReportingDisclosure]:
     for kind in sorted({h.id for h in view.hits("reporting_kind")}):
         kind_hits = [h for h in view.hits("reporting_kind") if h.id == kind]
         pairs = [(gap(h.start, h.end, r.start, r.end), h, r) for h in kind_hits for r in reports]
-        pairs = [p for p in pairs if p[0] <= REPORT_REACH]
+        pairs = [p for p in pairs if p[0] <= REPORT_REACH and not _PARTS.search(
+            view.text[min(p[1].end, p[2].end) - view.sentence.start:max(p[1].start, p[2].start) - view.sentence.start])]
         if not pairs:
             continue
         _, hit, report = min(pairs, key=lambda p: p[0])
@@ -63,7 +65,7 @@ def reporting(view: SentenceView) -> list[ReportingDisclosure]:
             break
         span = (min(lo, freq.start), max(hi, freq.end)) if freq else (lo, hi)
         out.append(ReportingDisclosure(kind=kind, frequency=freq.id if freq else None,  # type: ignore[arg-type]
-                                       evidence=view.evidence_at(*span), hedged=view.hedged))
+                                       evidence=view.evidence_at(*span), hedged=view.hedged_at(*span)))
     return out
 
 

@@ -284,4 +284,5 @@ def _kpi(view: SentenceView, q: Quantity, metric: str) -> Kpi:
     return Kpi(metric=metric, value=q.value, unit=unit, normalized_value=normalized_value,
                basis=basis,  # type: ignore[arg-type]
                normalized_unit=normalized_unit, period=period, period_stated=stated,  # type: ignore[arg-type]
-               baseline_year=base, target_year=target, evidence=view.evidence_at(q.start, q.end), hedged=view.hedged)
+               baseline_year=base, target_year=target, evidence=view.evidence_at(q.start, q.end),
+               hedged=view.hedged_at(q.start, q.end))

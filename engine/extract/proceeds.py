@@ -257,7 +257,8 @@ def use_of_proceeds(view: SentenceView, sdg_patterns: list[re.Pattern[str]] | No
         items.append(UseOfProceeds(category=hit.id, label=label, share_pct=share, amount=amount,  # type: ignore[arg-type]
                                    currency=currency, refinancing=refi_label is not None,
                                    refinancing_share_pct=refinancing_share,
-                                   look_back_years=look_back, evidence=view.evidence_at(lo, hi), hedged=view.hedged))
+                                   look_back_years=look_back, evidence=view.evidence_at(lo, hi),
+                                   hedged=view.hedged_at(lo, hi)))
     refinancing = []
     if refis and (refinancing_share is not None or look_back is not None):
         refinancing.append(Refinancing(share_pct=refinancing_share, look_back_years=look_back,

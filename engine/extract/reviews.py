@@ -38,7 +38,7 @@ def reviews(view: SentenceView, names: dict[str, str]) -> list[Review]:
             timing = "pre_issuance"  # an SPO is on the framework, whatever else the sentence says
         quote = view.evidence_at(min(provider.start, kind.start), max(provider.end, kind.end))
         out.append(Review(provider=names.get(provider.id, provider.id), type=kind.id,  # type: ignore[arg-type]
-                          timing=timing, evidence=quote, hedged=view.hedged))  # type: ignore[arg-type]
+                          timing=timing, evidence=quote, hedged=view.hedged_at(quote.start, quote.end)))  # type: ignore[arg-type]
     return out
 
 
