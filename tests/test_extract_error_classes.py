@@ -158,3 +158,18 @@ def test_a_table_figure_is_not_hedged_by_prose_below_it() -> None:
     text = ("Impact indicators:\n\nIndicator                    Value\nWind capacity installed      120 MW\n\n"
             "The issuer may add further turbines in later years.")
     assert [(k.value, k.hedged) for k in run(text).kpis] == [(120.0, False)]
+
+
+def test_hectares_acres_and_kilometres() -> None:
+    found = run("The parks protected 3,000 acres of wetland habitat, and proceeds financed 25 km of cycle lanes.")
+    got = {(k.metric, round(k.normalized_value, 1), k.normalized_unit) for k in found.kpis}
+    assert got == {("land_area_conserved", 1214.1, "ha"), ("clean_transport_km", 25.0, "km")}
+
+
+def test_a_thousand_participants() -> None:
+    assert [(k.metric, k.value) for k in run("The programme reached over 127 thousand participants in 2024.").kpis] == [
+        ("beneficiaries", 127000.0)]
+
+
+def test_a_road_length_alone_is_no_impact() -> None:
+    assert run("The 12 km ring road opened in 2024.").kpis == []

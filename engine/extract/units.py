@@ -3,8 +3,9 @@
 The units lexicon (rulesets/lexicons/units.yaml) says how documents spell a unit and which
 pint unit that spelling is (``attrs.pint``); pint checks that the unit measures the dimension the
 lexicon claims and gives the factor to the normalised unit of the ICMA Harmonised Framework
-(MWh, MW, tCO2e, t, m3). One unit pint does not know is defined here: the tonne of standard coal
-equivalent (标准煤) that Chinese disclosures report energy savings in.
+(MWh, MW, tCO2e, t, m3), or hectares and kilometres for land and transport. One unit pint does
+not know is defined here: the tonne of standard coal equivalent (标准煤) that Chinese
+disclosures report energy savings in.
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ from typing import Any
 # energy consumption, clause 3.7 (standard coal equivalent); so 1 tce = 29.3076 GJ = 8.141 MWh
 COAL_EQUIVALENT = "tonne_coal_equivalent = 29.3076 * gigajoule = tce"
 
-NORMALIZED = {"MWh": "megawatt_hour", "MW": "megawatt", "tCO2e": "tonne", "t": "tonne", "m3": "meter ** 3"}
+NORMALIZED = {"MWh": "megawatt_hour", "MW": "megawatt", "tCO2e": "tonne", "t": "tonne", "m3": "meter ** 3",
+              "ha": "hectare", "km": "kilometer"}
 # the lexicon's dimension names -> pint dimensionality; tonnes of CO2e are a mass to pint
 DIMENSIONS = {"energy": "[mass] * [length] ** 2 / [time] ** 2", "power": "[mass] * [length] ** 2 / [time] ** 3",
-              "co2": "[mass]", "mass": "[mass]", "volume": "[length] ** 3"}
+              "co2": "[mass]", "mass": "[mass]", "volume": "[length] ** 3", "area": "[length] ** 2",
+              "length": "[length]"}
 
 
 @lru_cache(maxsize=1)

@@ -18,7 +18,7 @@ MediaType = Literal[
     "application/pdf", "text/html", "text/plain",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 ]
-KpiUnit = Literal["MWh", "tCO2e", "MW", "m3", "t", "count"]
+KpiUnit = Literal["MWh", "tCO2e", "MW", "m3", "t", "ha", "km", "count"]
 
 
 class Page(Strict):
