@@ -56,6 +56,9 @@ def _category_for(view: SentenceView, start: int, end: int, categories: list[Hit
     return nearest(view, start, end, categories)
 
 
+# "at least 30 % lower primary energy demand", "20% more efficient", "a 15 % reduction": a performance level
+_COMPARATIVE = re.compile(r"(?i)\s*(?:lower|higher|less|more|better|worse|above|below|fewer|greater|"
+                          r"reductions?|improvements?|savings?|decrease|increase|cut|drop)\b")
 ALL_REACH = 40  # "全部用于“陆上风电”": the category right after the words that say all proceeds go to it
 _EXAMPLES = re.compile(r"(?i)\b(?:such\sas|including|includes|e\.g\.|for\sexample|for\sinstance)\b|例如|包括")
 
@@ -194,7 +197,7 @@ def use_of_proceeds(view: SentenceView, sdg_patterns: list[re.Pattern[str]] | No
     spans = _items(view)
     money_kpis = [h for h in view.hits("kpi_metric") if h.id in money_metrics]
     for q in view.quantities:
-        is_share = q.percent and 0 < q.value <= 100
+        is_share = q.percent and 0 < q.value <= 100 and not _COMPARATIVE.match(view.text, q.end - view.sentence.start)
         is_amount = q.currency is not None and q.value > 0 and not _not_an_items_amount(view, q.start) and not any(
             _same_row(view, h.start, q.start) or gap(q.start, q.end, h.start, h.end) <= WINDOW // 2 for h in money_kpis)
         if not (is_share or is_amount):
