@@ -173,3 +173,19 @@ def test_a_thousand_participants() -> None:
 
 def test_a_road_length_alone_is_no_impact() -> None:
     assert run("The 12 km ring road opened in 2024.").kpis == []
+
+
+# --- listed vs allocated ----------------------------------------------------------------------------------------------
+
+def test_listed_categories_are_not_allocations() -> None:
+    text = ("The framework lists eight eligible categories, among them renewable energy, green buildings, clean "
+            "transportation and biodiversity conservation. In 2025, net proceeds were allocated to renewable energy "
+            "(EUR 40 million) and green buildings.")
+    got = {(u.category, u.allocated) for u in run(text).use_of_proceeds}
+    assert got == {("renewable_energy", True), ("green_buildings", True), ("clean_transportation", False),
+                   ("biodiversity_conservation", False)}
+
+
+def test_a_framework_promise_is_not_an_allocation_record() -> None:
+    assert [u.allocated for u in run("Proceeds will be allocated to solar parks.").use_of_proceeds] == [False]
+    assert [u.allocated for u in run("Proceeds will be allocated 60% to solar parks.").use_of_proceeds] == [True]

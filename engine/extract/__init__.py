@@ -139,7 +139,14 @@ def _deduplicated(found: dict[str, list[Any]]) -> dict[str, list[Any]]:
     kept: list[Any] = []
     for item in found["use_of_proceeds"]:
         if item.share_pct is None and item.amount is None:
-            if item.category in sized or item.category in named:
+            if item.category in sized:
+                continue
+            if item.category in named:
+                # listed as eligible first, said to be allocated later: the allocation is the one to keep
+                at = next(i for i, k in enumerate(kept) if k.category == item.category and k.share_pct is None
+                          and k.amount is None)
+                if item.allocated and not kept[at].allocated:
+                    kept[at] = item
                 continue
             named.add(item.category)
         elif any(_restates(item, earlier) for earlier in kept):

@@ -81,6 +81,14 @@ class SentenceView:
     def hedged(self) -> bool:
         return self.has("hedge")
 
+    def part_of(self, start: int, end: int) -> str:
+        """The part of the sentence holding a span (parts end at ';', a blank line or a list item)."""
+        base = self.sentence.start
+        lo, hi = start - base, end - base
+        left = max([m.end() for m in _PART_BREAK.finditer(self.text, 0, max(0, lo))], default=0)
+        after = _PART_BREAK.search(self.text, min(len(self.text), hi))
+        return self.text[left:after.start() if after else len(self.text)]
+
     def hedged_at(self, start: int, end: int) -> bool:
         """Hedged where the span is: a hedge word in the same part of the sentence (parts end at ';', a blank
         line or a list item), so 'Proceeds will be allocated to solar; the issuer may also report impact' does not

@@ -59,6 +59,10 @@ def _category_for(view: SentenceView, start: int, end: int, categories: list[Hit
 # "at least 30 % lower primary energy demand", "20% more efficient", "a 15 % reduction": a performance level
 _COMPARATIVE = re.compile(r"(?i)\s*(?:lower|higher|less|more|better|worse|above|below|fewer|greater|"
                           r"reductions?|improvements?|savings?|decrease|increase|cut|drop)\b")
+# listed vs allocated: "were allocated to", "has been disbursed"; not "will be allocated" (a framework's promise)
+_ALLOCATED = re.compile(r"(?i)(?<!will be )(?<!shall be )(?<!may be )(?<!to be )(?<!can be )(?<!could be )"
+                        r"(?<!would be )\b(?:allocated|disbursed|spent|were\sused|was\sused|ha(?:s|ve)\sbeen\sused|"
+                        r"ha(?:s|ve)\sbeen\sinvested|were\sinvested)\b|已投放|已使用|已投入|已分配")
 ALL_REACH = 40  # "全部用于“陆上风电”": the category right after the words that say all proceeds go to it
 _EXAMPLES = re.compile(r"(?i)\b(?:such\sas|including|includes|e\.g\.|for\sexample|for\sinstance)\b|例如|包括")
 
@@ -249,7 +253,7 @@ def use_of_proceeds(view: SentenceView, sdg_patterns: list[re.Pattern[str]] | No
             if (share is not None or amount is not None) and items[earlier].share_pct is None \
                     and items[earlier].amount is None:
                 items[earlier] = items[earlier].model_copy(update={"share_pct": share, "amount": amount,
-                                                                   "currency": currency,
+                                                                   "currency": currency, "allocated": True,
                                                                    "evidence": view.evidence_at(lo, hi)})
             if share is None and amount is None or items[earlier].share_pct == share:
                 continue  # 'access to essential services (healthcare), 40 per cent.': one category, one item
@@ -261,7 +265,8 @@ def use_of_proceeds(view: SentenceView, sdg_patterns: list[re.Pattern[str]] | No
                                    currency=currency, refinancing=refi_label is not None,
                                    refinancing_share_pct=refinancing_share,
                                    look_back_years=look_back, evidence=view.evidence_at(lo, hi),
-                                   hedged=view.hedged_at(lo, hi)))
+                                   hedged=view.hedged_at(lo, hi), allocated=share is not None or amount is not None
+                                   or bool(_ALLOCATED.search(view.part_of(hit.start, hit.end)))))
     refinancing = []
     if refis and (refinancing_share is not None or look_back is not None):
         refinancing.append(Refinancing(share_pct=refinancing_share, look_back_years=look_back,

@@ -59,6 +59,9 @@ class UseOfProceeds(_Item):
                               "(refinancing)')")
     refinancing_share_pct: Pct | None = None
     look_back_years: Years | None = None
+    allocated: bool = Field(default=False, description="proceeds are (or are set to be) allocated to it: a share or "
+                            "amount, or 'were allocated / disbursed / spent'; false for a category only listed as "
+                            "eligible")
 
 
 class Refinancing(_Item):
