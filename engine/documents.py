@@ -327,7 +327,13 @@ _SPACE_BY_FIGURE = re.compile(r"(?<=\d) (?=\S)|(?<=\S) (?=\d)")  # an inner spac
 
 
 def _pypdf_labels(data: bytes, pages: list[Page]) -> list[Page]:
-    """Printed page labels from pypdf when pdfium gives none (older PDFs with odd /PageLabels trees)."""
+    """Printed page labels from pypdf when pdfium gives none (older PDFs with odd /PageLabels trees).
+
+    Parsing the file again with pypdf costs ~10 % of reading a 300-page PDF, so it is skipped when the
+    bytes cannot hold a label tree: no '/PageLabels' in them and no compressed object streams to hide one.
+    """
+    if b"/PageLabels" not in data and b"/ObjStm" not in data:
+        return pages
     try:
         from pypdf import PdfReader
 
