@@ -114,11 +114,68 @@ def _decode(data: bytes) -> str:
 _NEWLINES = re.compile(r"\r\n?")
 
 
+# "===== PAGE 12 =====", "--- Page 12 ---", "### page 12 ###": a text export's page separator line
+_PAGE_MARKER = re.compile(r"(?im)^[ \t]*(?:={3,}|-{3,}|#{3,}|\*{3,})[ \t]*page[ \t]+(\d{1,5})[ \t]*(?:={3,}|-{3,}|#{3,}"
+                          r"|\*{3,})?[ \t]*$")
+# "Page 3 of 120", "- 3 of 120 -", "Page 3/120" alone on a line: a running footer (or header)
+_PAGE_OF = re.compile(r"(?im)^[ \t]*[-\u2013]?[ \t]*(?:page[ \t]+)?(\d{1,5})[ \t]*(?:of|/)[ \t]*(\d{1,5})[ \t]*"
+                      r"[-\u2013]?[ \t]*$")
+
+
 def _text_pages(text: str) -> list[Page]:
-    parts = _NEWLINES.sub("\n", text).split("\f")
+    """Pages of a text file: form feeds, else page separator lines, else 'Page N of M' footers; else one page.
+
+    Pages cut at form feeds are numbered in order (the physical page). A separator line
+    ("===== PAGE 12 =====") starts page 12; a footer "Page 12 of 40" ends page 12 (a header, on the first
+    lines of every page, starts it). Numbers that do not rise page by page are not trusted: pages are then
+    numbered in order with the printed number as the label.
+    """
+    text = _NEWLINES.sub("\n", text)
+    parts = text.split("\f")
     if len(parts) > 1 and not parts[-1].strip():
         parts.pop()  # a trailing form feed ends the last page; it does not start a new one
+    if len(parts) == 1:
+        marked = _marked_pages(text)
+        if marked:
+            return marked
     return [Page(number=i, text=part) for i, part in enumerate(parts, start=1)]
+
+
+def _marked_pages(text: str) -> list[Page] | None:
+    markers = list(_PAGE_MARKER.finditer(text))
+    chunks: list[tuple[str, str]] = []  # (printed number, text)
+    if markers:
+        head = text[:markers[0].start()]
+        for m, after in zip(markers, [*markers[1:], None], strict=True):
+            chunks.append((m.group(1), text[m.end():after.start() if after else len(text)].strip("\n")))
+        if head.strip() and chunks[0][0] == "1":  # a title above the first separator is on page 1
+            chunks[0] = ("1", head.rstrip("\n") + "\n" + chunks[0][1])
+        elif head.strip():
+            chunks.insert(0, ("", head))
+    else:
+        footers = [m for m in _PAGE_OF.finditer(text) if int(m.group(1)) <= int(m.group(2))]
+        if len(footers) < 2:
+            return None
+        lines_before_first = text[:footers[0].start()].strip().count("\n")
+        if lines_before_first < 3:  # "Page 1 of 9" on the first lines: headers start their pages
+            cuts = [0, *(m.start() for m in footers[1:]), len(text)]
+            for m, a, b in zip(footers, cuts, cuts[1:], strict=False):
+                chunks.append((m.group(1), text[a:b].strip("\n")))
+        else:
+            start = 0
+            for m in footers:
+                chunks.append((m.group(1), text[start:m.end()].strip("\n")))
+                start = m.end()
+            if text[start:].strip():
+                chunks.append((str(int(footers[-1].group(1)) + 1), text[start:].strip("\n")))
+    printed = [int(n) for n, _ in chunks if n]
+    rising = all(b == a + 1 for a, b in zip(printed, printed[1:], strict=False)) and bool(printed)
+    if rising and chunks[0][0] == "" and printed[0] == 1:
+        rising = False  # text before page 1: numbering it 0 is no page
+    if rising:
+        first = printed[0] - (1 if chunks[0][0] == "" else 0)
+        return [Page(number=first + i, text=t) for i, (_, t) in enumerate(chunks)]
+    return [Page(number=i, label=n or None, text=t) for i, (n, t) in enumerate(chunks, start=1)]
 
 
 # --- PDF ---------------------------------------------------------------------------
@@ -142,7 +199,9 @@ def _pdf_pages(data: bytes, shown: str) -> list[Page]:
         for index in range(len(pdf)):
             page = pdf[index]
             textpage = page.get_textpage()
-            text = _NEWLINES.sub("\n", _column_gaps(textpage, textpage.get_text_range())).translate(_PDF_JUNK)
+            raw_text = textpage.get_text_range()
+            text = _NEWLINES.sub("\n", _paragraph_breaks(textpage, raw_text, _column_gaps(textpage, raw_text)))
+            text = text.translate(_PDF_JUNK)
             textpage.close()
             page.close()
             label = pdf.get_page_label(index) or None
@@ -155,6 +214,48 @@ def _pdf_pages(data: bytes, shown: str) -> list[Page]:
     if pages and all(p.label is None for p in pages):
         pages = _pypdf_labels(data, pages)
     return pages
+
+
+_PARAGRAPH_GAP = 1.4  # a line further below the previous one than this many usual line steps starts a paragraph
+
+
+def _paragraph_breaks(textpage: Any, raw_text: str, text: str) -> str:
+    """Put back the blank line between paragraphs that pdfium's text leaves out.
+
+    A text file writes "USE OF PROCEEDS\n\nVerdant Grill intends ..."; the same page as PDF came out as
+    "USE OF PROCEEDS\nVerdant Grill intends ...", so anything that reads paragraphs (the topical SDG
+    passages) saw other passages in the PDF. A line whose baseline drops more than ``_PARAGRAPH_GAP`` times
+    the page's usual line step (its lower quartile) below the previous line starts a paragraph. One char box
+    per line (~1 us).
+    ``raw_text`` indexes pdfium's chars 1:1; ``text`` has the same lines (column gaps widened).
+    """
+    import pypdfium2.raw as raw
+
+    if textpage.count_chars() != len(raw_text):
+        return text
+    boxes = [ctypes.c_double() for _ in range(4)]
+    raw_lines = raw_text.split("\n")
+    lines = text.split("\n")
+    if len(lines) != len(raw_lines) or len(lines) < 3:
+        return text
+    bottoms: list[float | None] = []
+    at = 0
+    get_box, page = raw.FPDFText_GetCharBox, textpage.raw
+    for line in raw_lines:
+        first = len(line) - len(line.lstrip())
+        if first == len(line):
+            bottoms.append(None)
+        else:
+            get_box(page, at + first, *boxes)
+            bottoms.append(boxes[2].value)  # left, right, bottom, top
+        at += len(line) + 1
+    steps = [(i, a - b) for i, (a, b) in enumerate(zip(bottoms, bottoms[1:], strict=False), start=1)
+             if a is not None and b is not None and a - b > 0]
+    if len(steps) < 2:
+        return text
+    usual = sorted(d for _, d in steps)[len(steps) // 4]  # lower quartile: pages of short paragraphs too
+    starts = {i for i, d in steps if d > _PARAGRAPH_GAP * usual and lines[i - 1].strip()}
+    return "\n".join(("\n" if i in starts else "") + line for i, line in enumerate(lines))
 
 
 _WIDE = 1.5  # blank space after a space char, in space widths, that separates table columns (not justified prose)
@@ -191,8 +292,8 @@ def _column_gaps(textpage: Any, text: str) -> str:
     def measured(n: int, near_figures: bool) -> list[tuple[int, int]] | None:
         """(offset in line, spaces) of the line's wide gaps; None when it has none."""
         line = lines[n]
-        gaps = [(m.start(), widths(starts[n] + m.start())) for m in _INNER_SPACE.finditer(line)
-                if not near_figures or line[m.start() - 1].isdigit() or line[m.start() + 1].isdigit()]
+        spaces = _SPACE_BY_FIGURE.finditer(line) if near_figures else _INNER_SPACE.finditer(line)
+        gaps = [(m.start(), widths(starts[n] + m.start())) for m in spaces]
         wide = [(at, k) for at, k in gaps if k > 1]
         if not wide:
             return None
@@ -222,10 +323,17 @@ def _column_gaps(textpage: Any, text: str) -> str:
 
 _DIGIT = re.compile(r"\d")
 _INNER_SPACE = re.compile(r"(?<=\S) (?=\S)")
+_SPACE_BY_FIGURE = re.compile(r"(?<=\d) (?=\S)|(?<=\S) (?=\d)")  # an inner space with a figure on one side
 
 
 def _pypdf_labels(data: bytes, pages: list[Page]) -> list[Page]:
-    """Printed page labels from pypdf when pdfium gives none (older PDFs with odd /PageLabels trees)."""
+    """Printed page labels from pypdf when pdfium gives none (older PDFs with odd /PageLabels trees).
+
+    Parsing the file again with pypdf costs ~10 % of reading a 300-page PDF, so it is skipped when the
+    bytes cannot hold a label tree: no '/PageLabels' in them and no compressed object streams to hide one.
+    """
+    if b"/PageLabels" not in data and b"/ObjStm" not in data:
+        return pages
     try:
         from pypdf import PdfReader
 

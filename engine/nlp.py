@@ -9,6 +9,7 @@ never touch spaCy objects, and run their costlier logic only on those sentences.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -24,14 +25,62 @@ from spacy.pipeline.sentencizer import Sentencizer
 
 
 @lru_cache(maxsize=4)
-def base_pipeline(model: str | None = None) -> Language:
-    """A tokenizer + sentencizer pipeline; ``model`` names an installed trained pipeline to use instead."""
-    nlp = spacy.load(model, exclude=["ner", "lemmatizer"]) if model else spacy.blank("en")
+def base_pipeline(model: str | None = None, lang: str = "en") -> Language:
+    """A tokenizer + sentencizer pipeline; ``model`` names an installed trained pipeline to use instead.
+
+    ``lang="zh"``: spaCy's Chinese tokenizer with the jieba segmenter (jieba ships its dictionary; nothing
+    is downloaded). Its sentencizer ends sentences at 。！？ as well.
+    """
+    if lang == "zh" and not model:
+        _quiet_jieba()
+        nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    else:
+        nlp = spacy.load(model, exclude=["ner", "lemmatizer"]) if model else spacy.blank("en")
     if "sentencizer" not in nlp.pipe_names and "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
         nlp.add_pipe("sentencizer")
-    for abbreviation in _ABBREVIATIONS:  # "55 per cent. of the net proceeds" is one sentence, not two
-        nlp.tokenizer.add_special_case(abbreviation, [{ORTH: abbreviation}])  # type: ignore[union-attr]
+    if lang != "zh":
+        for abbreviation in _ABBREVIATIONS:  # "55 per cent. of the net proceeds" is one sentence, not two
+            nlp.tokenizer.add_special_case(abbreviation, [{ORTH: abbreviation}])  # type: ignore[union-attr]
     return nlp
+
+
+def _quiet_jieba() -> Any:
+    """Import jieba without its pkg_resources warning and its dictionary-loading chatter on stderr."""
+    import logging
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import jieba
+    jieba.setLogLevel(logging.WARNING)
+    return jieba
+
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+# "發(fā)行": a hanzi followed by its pinyin in parentheses (ruby annotation flattened by a web page's text export)
+_PINYIN = re.compile(r"(?<=[\u3400-\u9fff])\([a-zA-Z\u00e0-\u00fc\u0101-\u01dc]{1,7}\)")
+
+
+def is_chinese(text: str, sample: int = 4000) -> bool:
+    """Mostly Chinese: at least a fifth of the first characters (not spaces) are hanzi."""
+    head = "".join(text[:sample].split())
+    return bool(head) and len(_CJK.findall(head)) >= 0.2 * len(head)
+
+
+def strip_glosses(text: str) -> tuple[str, list[int] | None]:
+    """Text without pinyin glosses, and for each of its characters the offset in ``text`` (None: unchanged)."""
+    if "(" not in text or not _PINYIN.search(text):
+        return text, None
+    index: list[int] = []
+    parts: list[str] = []
+    last = 0
+    for m in _PINYIN.finditer(text):
+        parts.append(text[last:m.start()])
+        index.extend(range(last, m.start()))
+        last = m.end()
+    parts.append(text[last:])
+    index.extend(range(last, len(text) + 1))
+    return "".join(parts), index
 
 
 _ABBREVIATIONS = ("cent.", "Cent.", "approx.", "incl.", "p.a.", "no.", "No.", "Art.", "para.", "c.")
@@ -95,8 +144,22 @@ class CueFinder:
     """
 
     def __init__(self, phrases: Mapping[str, Iterable[str]], model: str | None = None, chunk_chars: int = 200_000,
-                 triggers: Iterable[str] | None = None):
-        self.nlp = base_pipeline(model)
+                 triggers: Iterable[str] | None = None, lang: str = "en"):
+        self.nlp = base_pipeline(model, lang)
+        self.lang = lang
+        self.triggers = frozenset(triggers) if triggers is not None else None
+        self._bigrams: frozenset[str] = frozenset()
+        if lang == "zh":  # every Chinese lexicon term is one word to jieba, so the matcher sees it whole in text
+            jieba = _quiet_jieba()
+            bigrams = set()
+            for label, terms in phrases.items():
+                for term in terms:
+                    hanzi = "".join(_CJK.findall(term))
+                    if hanzi:
+                        jieba.add_word(term)
+                    if len(hanzi) >= 2 and (self.triggers is None or label.split(":", 1)[0] in self.triggers):
+                        bigrams.add(hanzi[:2])
+            self._bigrams = frozenset(bigrams)
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.chunk_chars = min(chunk_chars, self.nlp.max_length // 2)
         self.triggers = frozenset(triggers) if triggers is not None else None
@@ -111,13 +174,17 @@ class CueFinder:
 
     def pages(self, texts: Iterable[str], keep_all: bool = False) -> Iterator[PageCues]:
         """One ``PageCues`` per text, in order; ``keep_all`` also returns sentences without a hit."""
-        pieces = _chunks(texts, self.chunk_chars)
-        docs = self.nlp.tokenizer.pipe(pieces.texts()) if self._fast else self.nlp.pipe(  # type: ignore[union-attr]
-            pieces.texts())
+        if self._bigrams and not keep_all:
+            pieces = _candidates(texts, self._bigrams)
+        else:
+            pieces = _chunks(texts, self.chunk_chars)
+        cleaned = [strip_glosses(text) for text in pieces.texts()] if self.lang == "zh" else None
+        inputs = (c[0] for c in cleaned) if cleaned is not None else pieces.texts()
+        docs = self.nlp.tokenizer.pipe(inputs) if self._fast else self.nlp.pipe(inputs)  # type: ignore[union-attr]
         current: int | None = None
         tokens = 0
         sentences: list[Sentence] = []
-        for (index, offset, text), doc in zip(pieces.items, docs, strict=True):
+        for n, ((index, offset, text), doc) in enumerate(zip(pieces.items, docs, strict=True)):
             if index != current:
                 if current is not None:
                     yield PageCues(tokens, sentences)
@@ -125,7 +192,7 @@ class CueFinder:
                     yield PageCues(0, [])
                 current, tokens, sentences = index, 0, []
             tokens += len(doc)
-            sentences.extend(self._sentences(doc, text, offset, keep_all))
+            sentences.extend(self._sentences(doc, text, offset, keep_all, cleaned[n][1] if cleaned else None))
         if current is not None:
             yield PageCues(tokens, sentences)
         for _missing in range(0 if current is None else current + 1, pieces.count):
@@ -150,8 +217,10 @@ class CueFinder:
                 starts.append(j)
         return starts
 
-    def _sentences(self, doc: Any, text: str, offset: int, keep_all: bool) -> list[Sentence]:
-        """``text`` is the doc's text, passed in: ``doc.text`` rebuilds it token by token."""
+    def _sentences(self, doc: Any, text: str, offset: int, keep_all: bool,
+                   index: list[int] | None = None) -> list[Sentence]:
+        """``text`` is the doc's text, passed in: ``doc.text`` rebuilds it token by token. With ``index`` the doc
+        was made from ``text`` less its pinyin glosses: offsets are mapped back, quotes stay verbatim."""
         matches = self.matcher(doc)
         if not keep_all:
             if self.triggers is not None:
@@ -162,6 +231,10 @@ class CueFinder:
                 return []
         starts = self._bounds(doc)
         spans = doc.to_array([IDX, LENGTH])
+        if index is not None and len(doc):  # (start, length) in the cleaned text -> in ``text``
+            ends = numpy.array([index[int(a + b) - 1] + 1 if b else index[int(a)] for a, b in spans], dtype=spans.dtype)
+            spans[:, 0] = [index[int(a)] for a in spans[:, 0]]
+            spans[:, 1] = ends - spans[:, 0]
         n = len(doc)
         by_sentence: dict[int, list[tuple[str, int, int]]] = {}
         for match_id, start, end in matches:
@@ -200,6 +273,27 @@ class _Pieces:
 
     def texts(self) -> Iterator[str]:
         return (text for _, _, text in self.items)
+
+
+_CLAUSE_PIECE = re.compile(r"[^\u3002\uff01\uff1f!?\n]+[\u3002\uff01\uff1f!?]*")
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def _candidates(texts: Iterable[str], bigrams: frozenset[str]) -> _Pieces:
+    """Chinese pages: only the sentences that can hold a trigger term go to jieba (the slow step, ~130k words/s).
+
+    A sentence is a candidate when it holds the first two hanzi of some trigger term, or a Latin word
+    (English terms in a Chinese document). Each candidate is one piece, at its offset in the page.
+    """
+    items: list[tuple[int, int, str]] = []
+    count = 0
+    for index, text in enumerate(texts):
+        count += 1
+        for m in _CLAUSE_PIECE.finditer(text):
+            piece = m.group()
+            if _LATIN_WORD.search(piece) or not bigrams.isdisjoint(piece[i:i + 2] for i in range(len(piece) - 1)):
+                items.append((index, m.start(), piece))
+    return _Pieces(items, count)
 
 
 def _chunks(texts: Iterable[str], size: int) -> _Pieces:

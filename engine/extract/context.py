@@ -60,16 +60,106 @@ class SentenceView:
 
     @cached_property
     def evidence(self) -> Evidence:
+        """The sentence as evidence, cut to the part around its cues when it is longer than a quote may be."""
+        hits = [h for h in self.sentence.hits if h.category in QUOTE_CUES] or list(self.sentence.hits)
+        if not hits:
+            return self.evidence_at(self.sentence.start, self.sentence.start)
+        first = min(hits, key=lambda h: h.start)
+        return self.evidence_at(first.start, first.end)
+
+    def evidence_at(self, start: int, end: int) -> Evidence:
+        """The quote for a span (page offsets): the sentence when short, else the table row or clause around it.
+
+        Sentences in PDF-derived text run long (tables have no full stops): a quote is at most ``QUOTE_CHARS``
+        characters and always holds the span it supports (the value, or the cue that flagged it).
+        """
         s = self.sentence
-        return Evidence(page=self.page, start=s.start, end=s.end, text=s.text)
+        a, b = quote_bounds(s.text, start - s.start, end - s.start)
+        return Evidence(page=self.page, start=s.start + a, end=s.start + b, text=s.text[a:b])
 
     @property
     def hedged(self) -> bool:
         return self.has("hedge")
 
+    def part_of(self, start: int, end: int) -> str:
+        """The part of the sentence holding a span (parts end at ';', a blank line or a list item)."""
+        base = self.sentence.start
+        lo, hi = start - base, end - base
+        left = max([m.end() for m in _PART_BREAK.finditer(self.text, 0, max(0, lo))], default=0)
+        after = _PART_BREAK.search(self.text, min(len(self.text), hi))
+        return self.text[left:after.start() if after else len(self.text)]
+
+    def hedged_at(self, start: int, end: int) -> bool:
+        """Hedged where the span is: a hedge word in the same part of the sentence (parts end at ';', a blank
+        line or a list item), so 'Proceeds will be allocated to solar; the issuer may also report impact' does not
+        hedge the allocation."""
+        if not self.has("hedge"):
+            return False
+        base = self.sentence.start
+        lo, hi = start - base, end - base
+        left = max([m.end() for m in _PART_BREAK.finditer(self.text, 0, max(0, lo))], default=0)
+        after = _PART_BREAK.search(self.text, min(len(self.text), hi))
+        right = after.start() if after else len(self.text)
+        return any(left <= h.start - base and h.end - base <= right for h in self.hits("hedge"))
+
     def line_of(self, offset: int) -> int:
         """Which line of the sentence an offset (in page coordinates) is on: table rows are lines."""
         return self.sentence.text.count("\n", 0, max(0, offset - self.sentence.start))
+
+
+_PART_BREAK = re.compile(r";|\uff1b|\n\s*\n|(?:^|(?<=\n))\s*\(?(?:[a-h]|i{1,3}|iv|vi{0,3}|\d{1,2})\)\s")
+QUOTE_CHARS = 400  # issue 15: the clause or table row, at most ~400 characters
+QUOTE_CUES = ("icma_category", "kpi_metric", "review_provider", "review_type", "reporting_kind", "management",
+              "selection", "exclusion", "sdg_cue", "refinancing")
+_BREAKS = re.compile(r"\n|[.;:!?\u3002\uff1b\uff1a](?=\s|$|[^\d])|,\s|\uff0c")
+
+
+def quote_bounds(text: str, start: int, end: int, limit: int = QUOTE_CHARS) -> tuple[int, int]:
+    """Offsets in ``text`` of the shortest whole unit around [start, end) that fits ``limit``: the whole text,
+    else its line (a table row), else clauses grown outwards from the span; never cutting the span itself."""
+    start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
+    end = max(end, start)
+    if len(text.strip()) <= limit:
+        return _trimmed(text, 0, len(text))
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    row = line_end - line_start
+    if row <= limit and text[line_start:line_end].strip() and (row >= 40 or end - start >= row):
+        return _trimmed(text, line_start, line_end)
+    if end - start >= limit:
+        return start, end
+    room = limit - (end - start)
+    lo, hi = max(0, start - room // 2), min(len(text), end + room - room // 2)
+    if hi - lo < limit:  # near an edge: give the other side the rest
+        lo, hi = max(0, hi - limit), min(len(text), lo + limit)
+    left = [m.end() for m in _BREAKS.finditer(text, lo, start)]
+    right = [m.start() + (1 if text[m.start()] in ".;!?\u3002\uff1b" else 0) for m in _BREAKS.finditer(text, end, hi)]
+    a = left[0] if left and lo > 0 else lo
+    b = right[-1] if right and hi < len(text) else hi
+    if lo > 0 and not left:
+        a = _word_start(text, lo, start)
+    if hi < len(text) and not right:
+        b = _word_end(text, hi, end)
+    return _trimmed(text, a, b)
+
+
+def _word_start(text: str, lo: int, limit: int) -> int:
+    space = text.find(" ", lo, limit)
+    return space + 1 if space >= 0 else lo
+
+
+def _word_end(text: str, hi: int, limit: int) -> int:
+    space = text.rfind(" ", limit, hi)
+    return space if space >= 0 else hi
+
+
+def _trimmed(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return a, b
 
 
 def gap(a_start: int, a_end: int, b_start: int, b_end: int) -> int:
@@ -88,7 +178,7 @@ def nearest(view: SentenceView, start: int, end: int, hits: Iterable[Hit], same_
     return best[2] if best else None
 
 
-_CLAUSE_BREAK = re.compile(r"[,;:()]|\n|\s(?:and|which|while|whereas|but)\s")
+_CLAUSE_BREAK = re.compile(r"[,;:()\uff0c\u3001\uff1b\uff1a\uff08\uff09\u3002]|\n|\s(?:and|which|while|whereas|but)\s")
 
 
 def clause(view: SentenceView, start: int, end: int) -> tuple[int, int]:

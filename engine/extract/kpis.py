@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from engine.extract import units
 from engine.extract.context import SentenceView, clause, gap, nearest, within
 from engine.extract.quantities import Quantity, Unit
 from engine.extract.tables import Cell, unit_in_parentheses, year_in
@@ -18,6 +19,7 @@ from engine.lexicons import LexiconSet
 from engine.models.disclosures import Kpi
 
 MONEY_GAP = 40  # "research and development expenditure of EUR 4.2 million": the phrase right by the amount
+MASS_GAP = 30  # "减排二氧化碳25.99万吨": a metric term of CO2 or coal right by a bare mass names what it weighs
 COUNT_GAP = 32  # "1,250 low-income students": at most a few words between number and noun
 _BETWEEN = re.compile(r"^[\s\w-]*$")
 _BASELINE = re.compile(r"(?i)\b(?:baseline|base\syear|compared\s(?:to|with)|relative\sto|against|versus|vs\.?)"
@@ -34,6 +36,7 @@ class Metric:
     directions: frozenset[str]
     topic: str | None
     refines: str | None = None  # a count of this other metric's term becomes this one given one of ``directions``
+    mass_as: str | None = None  # a mass next to this metric's own term is of this: "co2" (tCO2e) or "coal" (tce)
 
 
 def metrics_from(lexicons: LexiconSet) -> dict[str, Metric]:
@@ -43,7 +46,8 @@ def metrics_from(lexicons: LexiconSet) -> dict[str, Metric]:
         directions = str(attrs.get("directions", ""))
         out[group.id] = Metric(group.id, str(attrs["dimension"]), frozenset(d for d in directions.split("|") if d),
                                str(attrs["topic"]) if "topic" in attrs else None,
-                               str(attrs["refines"]) if "refines" in attrs else None)
+                               str(attrs["refines"]) if "refines" in attrs else None,
+                               str(attrs["mass_as"]) if "mass_as" in attrs else None)
     return out
 
 
@@ -79,6 +83,8 @@ def kpis(view: SentenceView, metrics: dict[str, Metric]) -> list[Kpi]:
             found = _count(view, q, metrics) or (_row_count(view, q, cell, metrics) if cell else None)
         if found is None or (found, q.value) in seen:
             continue
+        if q.unit and metrics[found].dimension not in (q.unit.dimension, "count", "currency"):
+            q = replace(q, unit=as_mass_of(q.unit, metrics[found]))
         row = (view.line_of(q.start), found)
         if cell is None and has_baseline and q.unit and row in row_first:
             # a table row "850 MW   610 MW" under a Baseline column: the second figure is the baseline
@@ -89,10 +95,60 @@ def kpis(view: SentenceView, metrics: dict[str, Metric]) -> list[Kpi]:
         seen.add((found, q.value))
         row_first.setdefault(row, len(out))
         kpi = _kpi(view, q, found)
-        if cell is not None:
-            kpi = kpi.model_copy(update=_row_context(view, q, cell))
+        if cell is not None:  # in a table, the value column's header says what the figure is ("Expected value")
+            header = next((b for b, p in _BASIS_WORDS if p.search(cell.column.header)), None)
+            kpi = kpi.model_copy(update={**_row_context(view, q, cell), "basis": header})
         out.append(kpi)
     return out
+
+
+def as_mass_of(unit: Unit, metric: Metric) -> Unit:
+    """A tonne in a CO2 metric's clause is a tonne of CO2e; in a coal-equivalent metric's, a tonne of standard coal
+    (GB/T 2589-2020: 1 tce = 29.3076 GJ), converted by pint to the metric's unit."""
+    tonnes = unit.factor  # the mass unit's factor to tonnes
+    if metric.mass_as == "co2":
+        return Unit(f"{unit.id} CO2e", "co2", "tCO2e", tonnes)
+    if metric.mass_as == "coal":
+        return Unit(f"{unit.id} coal equivalent", "energy", "MWh",
+                    tonnes * units.conversion("tonne_coal_equivalent", "energy", "MWh"))
+    return unit
+
+
+_BASIS_WORDS: list[tuple[str, re.Pattern[str]]] = [
+    ("expected", re.compile(r"(?i)\b(?:expected|estimated|projected|anticipated|forecast|ex[\s-]ante|"
+                            r"is\sexpected\sto|are\sexpected\sto|will)\b|预计|預計|预期|預期|将|將|建成后|建成後"
+                            r"|可(?=实现|實現|节约|節約|减少|減少|减排|減排|替代|带动|帶動)")),
+    ("target", re.compile(r"(?i)\b(?:targets?|targeted|aims?\sto|goal|ambition)\b|目标|目標")),
+    ("baseline", re.compile(r"(?i)\b(?:baseline|base\syear|prior[\s-]year|previous\syear|compared\s(?:to|with)|"
+                            r"against|increase\sfrom|up\sfrom|versus|vs\.?)(?![\w])|基准|基準|上年")),
+    ("actual", re.compile(r"(?i)\b(?:actual|actually|achieved|realised|realized|reported|measured|ex[\s-]post)\b"
+                          r"|实际|實際|已实现|已實現")),
+]
+BEFORE_REACH = 160  # "Expected to reduce: ... 137,056 MWh", "预计可实现年减排...、节约标准煤10.55万吨"
+AFTER_REACH = 16  # "1,634,786 tCO2e actual and 2,091,219 expected": a word right after the figure qualifies it
+
+
+def basis_of(view: SentenceView, q: Quantity) -> str | None:
+    """Actual, expected, target or baseline: the word right after the figure, else the nearest one before it
+    in its clause ('expected to reduce emissions by 44 Mt', 'up from 2.2 million MWh')."""
+    base = view.sentence.start
+    lo, hi = clause(view, q.start, q.end)
+    after = view.text[q.end - base:min(hi, q.end + AFTER_REACH) - base]
+    for basis, pattern in _BASIS_WORDS:
+        m = pattern.search(after)
+        if m and not re.search(r"[\d]", after[:m.start()]):
+            return basis
+    for start in (lo, max(base, q.start - BEFORE_REACH)):  # its clause, else the lead-in of a list of figures
+        before = view.text[start - base:q.start - base]
+        before = before[max(before.rfind(". "), before.rfind("\u3002"), before.rfind(";")) + 1:]
+        best: tuple[int, str] | None = None
+        for basis, pattern in _BASIS_WORDS:
+            for m in pattern.finditer(before):
+                if best is None or m.end() > best[0]:
+                    best = (m.end(), basis)
+        if best:
+            return best[1]
+    return None
 
 
 def _stated_unit(view: SentenceView, cell: Cell) -> Unit | None:
@@ -148,6 +204,15 @@ def _physical(view: SentenceView, q: Quantity, metrics: dict[str, Metric]) -> st
     if any(gap(q.start, q.end, h.start, h.end) <= 40 for h in view.hits("kpi_context")):
         return None
     candidates = {m.id: m for m in metrics.values() if m.dimension == q.unit.dimension}
+    if q.unit.dimension == "mass":  # "减排二氧化碳25.99万吨", "reduce GHG emissions by 44 million tonnes"
+        bounds = clause(view, q.start, q.end)
+        weighed = [h for h in view.hits("kpi_metric") if h.id in metrics and (
+            metrics[h.id].mass_as or metrics[h.id].dimension == "mass" and _topic_ok(view, metrics[h.id]))]
+        own = [h for h in weighed if bounds[0] <= h.start < bounds[1]]
+        near = [h for h in weighed if gap(q.start, q.end, h.start, h.end) <= MASS_GAP]
+        hit = nearest(view, q.start, q.end, own, False) or nearest(view, q.start, q.end, near, False)
+        if hit is not None:
+            return hit.id
     candidates = {k: m for k, m in candidates.items() if m.topic is None or view.has("kpi_topic") and any(
         h.id == m.topic for h in view.hits("kpi_topic")) or any(h.id == k for h in view.hits("kpi_metric"))}
     if not candidates:
@@ -215,6 +280,9 @@ def _kpi(view: SentenceView, q: Quantity, metric: str) -> Kpi:
         unit, normalized_value, normalized_unit = q.currency, q.value, q.currency
     else:
         unit, normalized_value, normalized_unit = "count", q.value, "count"
+    basis = None if view.cell_at(q.start) is not None else basis_of(view, q)
     return Kpi(metric=metric, value=q.value, unit=unit, normalized_value=normalized_value,
+               basis=basis,  # type: ignore[arg-type]
                normalized_unit=normalized_unit, period=period, period_stated=stated,  # type: ignore[arg-type]
-               baseline_year=base, target_year=target, evidence=view.evidence, hedged=view.hedged)
+               baseline_year=base, target_year=target, evidence=view.evidence_at(q.start, q.end),
+               hedged=view.hedged_at(q.start, q.end))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from engine.extract.context import SentenceView, gap, nearest
+from engine.extract.context import SentenceView, clause, gap, nearest
 from engine.models.disclosures import Refinancing, UseOfProceeds
 from engine.nlp import Hit
 
@@ -54,6 +54,54 @@ def _category_for(view: SentenceView, start: int, end: int, categories: list[Hit
         if before:
             return before[-1]
     return nearest(view, start, end, categories)
+
+
+# "at least 30 % lower primary energy demand", "20% more efficient", "a 15 % reduction": a performance level
+_COMPARATIVE = re.compile(r"(?i)\s*(?:lower|higher|less|more|better|worse|above|below|fewer|greater|"
+                          r"reductions?|improvements?|savings?|decrease|increase|cut|drop)\b")
+# listed vs allocated: "were allocated to", "has been disbursed"; not "will be allocated" (a framework's promise)
+_ALLOCATED = re.compile(r"(?i)(?<!will be )(?<!shall be )(?<!may be )(?<!to be )(?<!can be )(?<!could be )"
+                        r"(?<!would be )\b(?:allocated|disbursed|spent|were\sused|was\sused|ha(?:s|ve)\sbeen\sused|"
+                        r"ha(?:s|ve)\sbeen\sinvested|were\sinvested)\b|已投放|已使用|已投入|已分配")
+ALL_REACH = 40  # "全部用于“陆上风电”": the category right after the words that say all proceeds go to it
+_EXAMPLES = re.compile(r"(?i)\b(?:such\sas|including|includes|e\.g\.|for\sexample|for\sinstance)\b|例如|包括")
+
+
+def _an_example(view: SentenceView, start: int, end: int, cat: Hit) -> bool:
+    """The category is an example in a list that the share is of ('areas such as ... renewable energy')."""
+    if cat.start < end:
+        return False
+    between = view.text[end - view.sentence.start:cat.start - view.sentence.start]
+    return bool(_EXAMPLES.search(between))
+
+
+NEGATION_REACH = 40  # "there is no assessment of climate resilience": the cue's scope, within its clause
+
+
+def _inside(hit: Hit, spans: list[Hit]) -> bool:
+    return any(s.start <= hit.start and hit.end <= s.end for s in spans)
+
+
+def _negated(view: SentenceView, hit: Hit) -> bool:
+    """A category after a negation cue in the same clause ('no assessment of climate resilience')."""
+    bounds = clause(view, hit.start, hit.end)
+    return any(bounds[0] <= n.start and n.end <= hit.start and hit.start - n.end <= NEGATION_REACH
+               for n in view.hits("negation"))
+
+
+_EXAMPLE_OF = re.compile(r"(?i)\b(?:such\sas|e\.g\.|for\sexample|for\sinstance)|例如")
+_PROCEEDS_WORD = re.compile(r"(?i)\bproceeds\b|募集资金|募集資金")
+
+
+def _only_an_example(view: SentenceView, hit: Hit) -> bool:
+    """'other environmental benefits, such as climate resilience', 'spending in areas such as renewable energy':
+    a category given as an example of something else; kept when the sentence says it is about the proceeds."""
+    at = hit.start - view.sentence.start
+    before = view.text[max(0, at - 80):at]
+    marker = next(reversed(list(_EXAMPLE_OF.finditer(before))), None)
+    if marker is None or re.search(r"[.;:\n]", before[marker.end():]):
+        return False
+    return not _PROCEEDS_WORD.search(view.text[:at])
 
 
 def _excluded_spans(view: SentenceView) -> list[int]:
@@ -133,7 +181,9 @@ def use_of_proceeds(view: SentenceView, sdg_patterns: list[re.Pattern[str]] | No
     categories = view.hits("icma_category") if view.has("proceeds") or view.after_proceeds else []
     measured = view.hits("kpi_metric")  # "Renewable energy generated  84,250": a KPI row names a metric, not proceeds
     categories = [h for h in categories if not _names_a_goal(view, h, sdg_patterns or []) and not _in_a_name(view, h)
-                  and not any(m.start <= h.start and h.end <= m.end and m.end > h.end for m in measured)]
+                  and not any(m.start <= h.start and h.end <= m.end and m.end > h.end for m in measured)
+                  and not _inside(h, view.hits("not_a_category")) and not _negated(view, h)
+                  and not _only_an_example(view, h)]
     if not categories and not view.has("refinancing"):
         return [], []
     cut = min(_excluded_spans(view), default=None)
@@ -144,14 +194,14 @@ def use_of_proceeds(view: SentenceView, sdg_patterns: list[re.Pattern[str]] | No
     # "Renewable energy (refinancing)": a refinancing word right after a category labels that category
     labelled = {c: r for c in categories for r in refis if 0 <= r.start - c.end <= 3}
     free_refis = [r for r in refis if r not in labelled.values()]
-    sized: dict[Hit, list[tuple[int, float, str | None, bool]]] = {}
+    sized: dict[Hit, list[tuple[int, float, str | None, bool, int, int]]] = {}
     sizes = [q for q in view.quantities if q.percent or q.currency and not _not_an_items_amount(view, q.start)]
     shares_first = bool(sizes and categories and sizes[0].start < categories[0].start)
     refinancing_share: float | None = None
     spans = _items(view)
     money_kpis = [h for h in view.hits("kpi_metric") if h.id in money_metrics]
     for q in view.quantities:
-        is_share = q.percent and 0 < q.value <= 100
+        is_share = q.percent and 0 < q.value <= 100 and not _COMPARATIVE.match(view.text, q.end - view.sentence.start)
         is_amount = q.currency is not None and q.value > 0 and not _not_an_items_amount(view, q.start) and not any(
             _same_row(view, h.start, q.start) or gap(q.start, q.end, h.start, h.end) <= WINDOW // 2 for h in money_kpis)
         if not (is_share or is_amount):
@@ -173,25 +223,38 @@ def use_of_proceeds(view: SentenceView, sdg_patterns: list[re.Pattern[str]] | No
             refinancing_share = q.value
             continue
         cat_gap = cat_key[1]
-        if cat is None or (cat_gap > WINDOW and len({c.id for c in categories}) > 1):
+        if cat is None or (cat_gap > WINDOW and (len({c.id for c in categories}) > 1 or cat_gap > 2 * WINDOW)):
             continue
-        sized.setdefault(cat, []).append((cat_gap, q.value, q.currency, is_share))
+        if is_share and _an_example(view, q.start, q.end, cat):
+            continue  # "37 % ... in areas such as green infrastructure and renewable energy": not that category's
+        sized.setdefault(cat, []).append((cat_gap, q.value, q.currency, is_share, q.start, q.end))
+    for hit in view.hits("proceeds_all"):  # "募集资金全部用于X", "all of the net proceeds will finance X"
+        bounds = clause(view, hit.start, hit.end + ALL_REACH)
+        named = [h for h in categories if hit.end <= h.start and h.start - hit.end <= ALL_REACH
+                 and h.start < max(bounds[1], hit.end + 1) + ALL_REACH]
+        if len({h.id for h in named}) == 1 and not any(v[3] for v in sized.get(named[0], [])):
+            sized.setdefault(named[0], []).append((0, 100.0, None, True, hit.start, hit.end))
     look_back = look_back_years(view.text) if refis else None
     items: list[UseOfProceeds] = []
     seen: set[str] = set()
     for hit in categories:
         share = amount = currency = None
-        for _, value, cur, is_share in sorted(sized.get(hit, []), key=lambda x: x[0]):
+        lo, hi = hit.start, hit.end
+        for _, value, cur, is_share, q_start, q_end in sorted(sized.get(hit, []), key=lambda x: x[0]):
             if is_share and share is None:
                 share = value
             elif not is_share and amount is None:
                 amount, currency = value, cur
+            else:
+                continue
+            lo, hi = min(lo, q_start), max(hi, q_end)
         if hit.id in seen:
             earlier = next(i for i, item in enumerate(items) if item.category == hit.id)
             if (share is not None or amount is not None) and items[earlier].share_pct is None \
                     and items[earlier].amount is None:
                 items[earlier] = items[earlier].model_copy(update={"share_pct": share, "amount": amount,
-                                                                   "currency": currency})
+                                                                   "currency": currency, "allocated": True,
+                                                                   "evidence": view.evidence_at(lo, hi)})
             if share is None and amount is None or items[earlier].share_pct == share:
                 continue  # 'access to essential services (healthcare), 40 per cent.': one category, one item
         seen.add(hit.id)
@@ -201,7 +264,9 @@ def use_of_proceeds(view: SentenceView, sdg_patterns: list[re.Pattern[str]] | No
         items.append(UseOfProceeds(category=hit.id, label=label, share_pct=share, amount=amount,  # type: ignore[arg-type]
                                    currency=currency, refinancing=refi_label is not None,
                                    refinancing_share_pct=refinancing_share,
-                                   look_back_years=look_back, evidence=view.evidence, hedged=view.hedged))
+                                   look_back_years=look_back, evidence=view.evidence_at(lo, hi),
+                                   hedged=view.hedged_at(lo, hi), allocated=share is not None or amount is not None
+                                   or bool(_ALLOCATED.search(view.part_of(hit.start, hit.end)))))
     refinancing = []
     if refis and (refinancing_share is not None or look_back is not None):
         refinancing.append(Refinancing(share_pct=refinancing_share, look_back_years=look_back,

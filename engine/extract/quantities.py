@@ -16,6 +16,7 @@ MULTIPLIERS: dict[str, float] = {
     "thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "mln": 1e6, "mio": 1e6, "m": 1e6, "mm": 1e6,
     "billion": 1e9, "bn": 1e9, "bln": 1e9, "mrd": 1e9, "trillion": 1e12, "tn": 1e12,
     "lakh": 1e5, "crore": 1e7, "千": 1e3, "万": 1e4, "十万": 1e5, "百万": 1e6, "千万": 1e7, "亿": 1e8,
+    "萬": 1e4, "十萬": 1e5, "百萬": 1e6, "千萬": 1e7, "億": 1e8,
 }
 _NUMBER = r"[-+]?(?:\d{1,3}(?:(?P<sep>[,.\u202f\u00a0'])\d{3})(?:(?P=sep)\d{3})*(?:[.,]\d+)?|\d+(?:[.,]\d+)?)"
 _GROUPED_COMMA = re.compile(r"^\d{1,3}(,\d{3})+$")
@@ -99,7 +100,7 @@ class QuantityReader:
         mult = "|".join(re.escape(m) for m in sorted(MULTIPLIERS, key=len, reverse=True))
         latin_end = r"(?![A-Za-z0-9\u00b2\u00b3])"
         self.pattern = re.compile(
-            rf"(?:(?P<cur1>{currency})\s?)?(?<![\w.,/-])(?P<num>{_NUMBER})(?![\d])"
+            rf"(?:(?P<cur1>{currency})\s?)?(?<![A-Za-z0-9_.,/\u00c0-\u024f-])(?P<num>{_NUMBER})(?![\d])"
             rf"(?:\s?(?P<mult>(?i:{mult}))(?:{latin_end}|(?<=[\u4e00-\u9fff])))?"
             rf"(?:\s?(?P<pct>%|(?i:per\s?cent|percent)\b)|\s?(?P<cur2>{currency}){latin_end}"
             rf"|\s?(?:of\s)?(?P<unit>{unit})(?:{latin_end}|(?<=[^A-Za-z])))?"
@@ -125,7 +126,7 @@ class QuantityReader:
                                       and not m.group("unit")):
                     mult = None  # '12 m' alone is metres or minutes, not millions
                 else:
-                    value *= factor
+                    value = float(f"{value * factor:.12g}")  # 8.2 million is 8200000, not 8199999.999999999
             unit_text = m.group("unit")
             unit = None
             if unit_text:

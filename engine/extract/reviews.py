@@ -36,8 +36,9 @@ def reviews(view: SentenceView, names: dict[str, str]) -> list[Review]:
         if kind.id == "second_party_opinion" and timing_hit is not None and timing_hit.text.lower() in (
                 "annually", "annual", "each year", "allocation report", "impact report", "annual report"):
             timing = "pre_issuance"  # an SPO is on the framework, whatever else the sentence says
+        quote = view.evidence_at(min(provider.start, kind.start), max(provider.end, kind.end))
         out.append(Review(provider=names.get(provider.id, provider.id), type=kind.id,  # type: ignore[arg-type]
-                          timing=timing, evidence=view.evidence, hedged=view.hedged))  # type: ignore[arg-type]
+                          timing=timing, evidence=quote, hedged=view.hedged_at(quote.start, quote.end)))  # type: ignore[arg-type]
     return out
 
 

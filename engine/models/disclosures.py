@@ -18,7 +18,7 @@ MediaType = Literal[
     "application/pdf", "text/html", "text/plain",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 ]
-KpiUnit = Literal["MWh", "tCO2e", "MW", "m3", "t", "count"]
+KpiUnit = Literal["MWh", "tCO2e", "MW", "m3", "t", "ha", "km", "count"]
 
 
 class Page(Strict):
@@ -59,6 +59,9 @@ class UseOfProceeds(_Item):
                               "(refinancing)')")
     refinancing_share_pct: Pct | None = None
     look_back_years: Years | None = None
+    allocated: bool = Field(default=False, description="proceeds are (or are set to be) allocated to it: a share or "
+                            "amount, or 'were allocated / disbursed / spent'; false for a category only listed as "
+                            "eligible")
 
 
 class Refinancing(_Item):
@@ -77,6 +80,9 @@ class Kpi(_Item):
     baseline: float | None = Field(default=None, description="baseline value in ``unit`` (a table's baseline column)")
     baseline_year: int | None = None
     target_year: int | None = None
+    basis: Literal["actual", "expected", "target", "baseline"] | None = Field(
+        default=None, description="what the figure is, as the text says: achieved, expected (ex ante), a target or "
+        "a baseline / prior-year comparator; None when the text does not say")
 
 
 class Review(_Item):
@@ -87,7 +93,8 @@ class Review(_Item):
 
 class ReportingDisclosure(_Item):
     kind: Literal["allocation", "impact"]
-    frequency: Frequency | None = None
+    frequency: Frequency | Literal["biennial"] | None = Field(
+        default=None, description="as stated; 'biennial' (every two years) occurs for impact reports")
 
 
 class Statement(_Item):
