@@ -144,6 +144,8 @@ class Store:
 
     def get(self, screening_id: int) -> StoredScreening | None:
         """One stored screening with every input, or None if there is no such id."""
+        if not 0 < screening_id < 2**63:  # beyond a 64-bit key no row exists (and the driver would overflow)
+            return None
         with self._engine.connect() as conn:
             row = conn.execute(sa.select(screenings).where(screenings.c.id == screening_id)).mappings().first()
             if row is None:
