@@ -9,7 +9,7 @@ but this database, even after the rule files have changed.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -99,14 +99,22 @@ class Store:
         self._engine: Engine = _make_engine(url)
         metadata.create_all(self._engine)  # first run creates the schema; later runs find it
 
+    @property
+    def engine(self) -> Engine:
+        """The pooled engine (identity and audit tables share the database: engine/auth.py, engine/audit.py)."""
+        return self._engine
+
     def close(self) -> None:
         self._engine.dispose()
 
     # --- writing -------------------------------------------------------------
 
     def save(self, screening: Screening, *, deal_text: str, deal_filename: str, user: str | None = None,
-             created_at: datetime | None = None) -> int:
-        """Store one screening with its inputs in a single transaction; returns its id."""
+             created_at: datetime | None = None, also: Callable[[Connection, int], None] | None = None) -> int:
+        """Store one screening with its inputs in a single transaction; returns its id.
+
+        ``also(conn, id)`` runs in the same transaction (the audit entry: both are written or neither).
+        """
         row = {
             "created_at": created_at or datetime.now(UTC),
             "user": clean_user(user),
@@ -138,6 +146,8 @@ class Store:
                       "status": getattr(f, "status", None)} for f in screening.findings]
             if found:
                 conn.execute(sa.insert(screening_findings), found)
+            if also is not None:
+                also(conn, new_id)
         return new_id
 
     # --- reading -------------------------------------------------------------

@@ -49,5 +49,6 @@ from engine.cli import rules_diff as _rules_diff  # noqa: E402,F401
 from engine.cli import screen as _screen  # noqa: E402,F401
 from engine.cli import sdg as _sdg  # noqa: E402,F401
 from engine.cli import serve as _serve  # noqa: E402,F401
+from engine.cli import users as _users  # noqa: E402,F401
 from engine.cli import validate as _validate  # noqa: E402,F401
 from engine.cli import value as _value  # noqa: E402,F401

@@ -18,6 +18,7 @@ from web import runs
 from web.api.openapi import spec
 from web.errors import api_error
 from web.services import services
+from web.templating import shown_path
 from web.uploads import read_deal_upload, read_document_uploads
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -112,7 +113,7 @@ def _rule_json(rule: Any, counts: dict[str, int]) -> dict[str, Any]:
         "effective": rule.effective.model_dump(mode="json", by_alias=True) if rule.effective else None,
         "parameters": [{"name": p.name, "unit": p.unit, "reference": p.reference.model_dump(mode="json"),
                         "values": [{"from": d.isoformat(), "value": v} for d, v in p.values]} for p in params],
-        "source": {"path": rule.path, "line": rule.line},
+        "source": {"path": shown_path(rule.path), "line": rule.line},
         "fired_on_screenings": counts.get(rule.id, 0),
     }
 
