@@ -240,6 +240,8 @@ def _aware(value: datetime) -> datetime:
 
 
 def _make_engine(url: str) -> Engine:
+    if url.startswith(("postgresql://", "postgres://")):  # the driver ipsdg installs (psycopg 3)
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
     if not url.startswith("sqlite"):
         return sa.create_engine(url, pool_pre_ping=True)
     engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})

@@ -70,8 +70,8 @@ class _Screening:
 
 
 @pytest.fixture
-def store(tmp_path):
-    s = Store(sqlite_url(tmp_path / "db" / "ipsdg.sqlite"))
+def store(database_url):  # SQLite and PostgreSQL (tests/conftest.py)
+    s = Store(database_url)
     yield s
     s.close()
 

@@ -23,8 +23,8 @@ SOLARIS = ROOT / "examples" / "deals" / "solaris-green-patent-abs.yaml"
 PASSWORD = "correct horse battery staple"
 
 
-def make_app(tmp_path: Path, **config):
-    return create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'sec.sqlite'}",
+def make_app(tmp_path: Path, database_url: str | None = None, **config):
+    return create_app({"TESTING": True, "DATABASE_URL": database_url or f"sqlite:///{tmp_path / 'sec.sqlite'}",
                        "UPLOAD_TMP": str(tmp_path), **config})
 
 
@@ -168,8 +168,8 @@ def test_no_absolute_server_path_in_pages_or_api(client) -> None:
 # --- sign-in, roles, tokens, audit --------------------------------------------------------------
 
 @pytest.fixture
-def secured(tmp_path):
-    app = make_app(tmp_path, AUTH_REQUIRED=True)
+def secured(tmp_path, database_url):  # SQLite and PostgreSQL (tests/conftest.py)
+    app = make_app(tmp_path, database_url, AUTH_REQUIRED=True)
     engine = app.extensions["ipsdg"].store.engine
     auth.add_user(engine, "rita", "researcher", PASSWORD)
     auth.add_user(engine, "vera", "reviewer", PASSWORD)
@@ -267,8 +267,8 @@ def test_login_never_redirects_off_site(secured, target: str) -> None:
     assert response.headers["Location"] == "/screenings/new"
 
 
-def test_audit_log_is_append_only_in_the_database(tmp_path: Path) -> None:
-    store_app = make_app(tmp_path)
+def test_audit_log_is_append_only_in_the_database(tmp_path: Path, database_url: str) -> None:
+    store_app = make_app(tmp_path, database_url)
     engine = store_app.extensions["ipsdg"].store.engine
     audit.record(engine, "rita", audit.SIGN_OFF, "screening:1", {"note": "ok"})
     with pytest.raises(sa.exc.DatabaseError, match="append-only"), engine.begin() as conn:

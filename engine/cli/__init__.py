@@ -42,6 +42,7 @@ def main() -> None:
 
 # Command modules register on import; keep this list sorted.
 from engine.cli import batch as _batch  # noqa: E402,F401
+from engine.cli import db as _db  # noqa: E402,F401
 from engine.cli import demo as _demo  # noqa: E402,F401
 from engine.cli import extract as _extract  # noqa: E402,F401
 from engine.cli import rules as _rules  # noqa: E402,F401
