@@ -166,6 +166,8 @@ class Store:
 
     def summaries(self, *, deal_id: str | None = None, limit: int = 100, offset: int = 0) -> list[ScreeningSummary]:
         """Stored screenings, newest first."""
+        if offset >= 2**63:  # past any 64-bit row count (a page number in the billions of billions): nothing
+            return []
         query = sa.select(*_SUMMARY_COLUMNS).order_by(screenings.c.id.desc()).limit(limit).offset(offset)
         if deal_id is not None:
             query = query.where(screenings.c.deal_id == deal_id)

@@ -318,6 +318,10 @@ def test_api_paging_outside_the_documented_range_is_422(client, query: str) -> N
     assert problem["path"] == query.split("=")[0]
 
 
+def test_history_page_far_past_the_end_is_empty_not_500(client) -> None:
+    assert client.get("/screenings?page=99999999999999999999").status_code == 200
+
+
 def test_api_paging_inside_the_range_works(client) -> None:
     body = client.get("/api/v1/screenings?limit=500&offset=0").get_json()
     assert (body["limit"], body["offset"], body["items"]) == (500, 0, [])
