@@ -314,6 +314,9 @@ def test_users_cli_adds_lists_and_issues_tokens(tmp_path: Path) -> None:
     assert auth.token_user(engine, token) == auth.User(1, "ann", "admin")
     assert [e.action for e in audit.entries(engine)] == [audit.TOKEN_CREATE, audit.USER_ADD]
     engine.dispose()
+    log = runner.invoke(main, ["audit", "--db", url]).stdout.splitlines()
+    assert [line.split("\t")[1:4] for line in log] == [["cli", "token.create", "ann"], ["cli", "user.add", "ann"]]
+    assert token not in "".join(log)
 
 
 def test_users_add_has_no_default_role_or_password() -> None:

@@ -96,3 +96,18 @@ def revoke(name: str, db_url: str | None) -> None:
     count = auth.revoke_tokens(engine, name)
     audit.record(engine, "cli", audit.TOKEN_REVOKE, name, {"count": count})
     click.echo(f"revoked {count} token(s) of {name}")
+
+
+@main.command("audit")
+@click.option("--action", default=None, help="Only this action (e.g. screening.create, login.failed).")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 100_000))
+@click.option("--db", "db_url", default=None, metavar="URL", help=DB_HELP)
+def audit_cmd(action: str | None, limit: int, db_url: str | None) -> None:
+    """Print the append-only audit log, newest first: time, actor, action, subject, detail."""
+    import json
+
+    from engine import audit
+
+    for entry in audit.entries(_engine(db_url), action=action, limit=limit):
+        click.echo("\t".join([entry.at.isoformat(timespec="seconds"), entry.actor, entry.action, entry.subject,
+                              json.dumps(entry.detail, sort_keys=True)]))
