@@ -7,6 +7,7 @@ nothing. Chart geometry is computed here, so templates only place shapes.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -71,10 +72,18 @@ def _near(value: float | None, *thresholds: float | None) -> str:
     return "n/a" if value is None else distinct(value, thresholds)
 
 
+_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
+
+
 def _md_cell(value: Any) -> str:
-    """Markdown table cell: no pipes or newlines from untrusted text, and no raw HTML."""
-    text = str(value).replace("\n", " ").replace("|", "\\|")
-    return text.replace("<", "&lt;").replace(">", "&gt;")
+    """Markdown text from untrusted input: one line, no table pipes, no raw HTML, no entities.
+
+    A backslash before ``<`` makes it a literal character in CommonMark, so no tag can
+    open, and ``->`` reads as written (an HTML entity such as ``&gt;`` would show as
+    such in the .md file). ``&`` is escaped only where it would start an entity.
+    """
+    text = str(value).replace("\r", " ").replace("\n", " ").replace("\\", "\\\\").replace("|", "\\|")
+    return _ENTITY.sub(r"\\&", text.replace("<", "\\<"))
 
 
 def sdg_chart(screening: Screening) -> dict[str, Any]:

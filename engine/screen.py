@@ -8,7 +8,7 @@ files give a byte-identical JSON result (no clocks, no random ids, sorted lists)
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -28,7 +28,7 @@ from engine.reconcile import contradictions, document_facts, normalize_kpi_facts
 from engine.rules import RuleBook, load_rulebook
 from engine.scoring import score, scoring_for
 from engine.sdg import Tagger, load_tagger
-from engine.topical import topical_passages
+from engine.topical import focus_split, topical_passages
 from engine.valuation import value_deal
 
 
@@ -46,6 +46,7 @@ class Gathered:
     extractions: list[Extraction]
     topical: list[TopicalPassage]
     contradictions: list[Contradiction]
+    also_addressed: list[TopicalPassage] = field(default_factory=list)
 
 
 def gather(deal: Deal, documents: Sequence[Document], as_of: date, scoring: ScoringConfig, *,
@@ -53,14 +54,14 @@ def gather(deal: Deal, documents: Sequence[Document], as_of: date, scoring: Scor
     """Extract, reconcile and value: the facts the rules see (also what ``ipsdg rules explain --deal`` uses)."""
     extractor = default_extractor()
     extractions = [extractor.extract(d) for d in documents]
-    topical = [p for d in documents for p in topical_passages(d, _tagger())]
+    topical, also = focus_split([p for d in documents for p in topical_passages(d, _tagger())], scoring.sdg.goals)
     valuation = value_deal(deal, as_of, stress_grid=stress_grid)
     found = contradictions(deal, extractions, scoring.reconcile, extractor)
     facts = normalize_kpi_facts(deal_facts(deal, as_of, value_shares={a.id: a.value_share_pct
                                                                       for a in valuation.assets}), extractor)
     facts += metric_facts(valuation.metrics, valuation.units)
     facts += document_facts(extractions, found)
-    return Gathered(facts, valuation, extractions, topical, found)
+    return Gathered(facts, valuation, extractions, topical, found, also)
 
 
 def screen(deal: Deal, documents: Sequence[Document] = (), *, rulebook: RuleBook | None = None,
@@ -89,7 +90,7 @@ def screen(deal: Deal, documents: Sequence[Document] = (), *, rulebook: RuleBook
         scoring_version=f"{scoring.scoring} {scoring.version}",
         documents=[DocumentDigest(name=d.name, sha256=d.sha256, media_type=d.media_type, pages=len(d.pages))
                    for d in documents],
-        deal=deal,
+        deal=deal, also_addressed=g.also_addressed,
     )
 
 

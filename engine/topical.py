@@ -8,7 +8,7 @@ sentences, before tagging.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from engine.models.disclosures import Document
 from engine.models.screening import TopicalPassage
@@ -42,5 +42,22 @@ def topical_passages(document: Document, tagger: Tagger) -> list[TopicalPassage]
                 key = (page.number, tag.sdg)
                 if key not in best or tag.score > best[key].score:
                     best[key] = TopicalPassage(document=document.name, page=page.number, sdg=tag.sdg,
-                                               score=round(tag.score, 3), terms=tag.terms, text=text)
+                                               score=round(tag.score, 3), terms=tag.terms, text=text,
+                                               targets=tag.targets)
     return [best[k] for k in sorted(best)]
+
+
+def focus_split(found: Iterable[TopicalPassage], focus: Iterable[int]) -> tuple[list[TopicalPassage],
+                                                                              list[TopicalPassage]]:
+    """Passages on the screening's focus SDGs (they feed the scoring), and the best passage per other SDG.
+
+    The others are reported as "also addressed": the documents speak to them, but the screening
+    neither scores nor claims them.
+    """
+    goals = set(focus)
+    scored = [p for p in found if p.sdg in goals]
+    best: dict[int, TopicalPassage] = {}
+    for p in found:
+        if p.sdg not in goals and (p.sdg not in best or p.score > best[p.sdg].score):
+            best[p.sdg] = p
+    return scored, [best[sdg] for sdg in sorted(best)]

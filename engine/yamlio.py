@@ -325,6 +325,8 @@ def problems_from_validation(exc: ValidationError, loaded: Loaded, model: type[B
             message = "required field is missing"
         elif message.startswith("Value error, "):
             message = message[len("Value error, "):]
+        if not choices and ctx.get("choices"):  # a custom error that knows the valid values
+            choices = tuple(str(c) for c in ctx["choices"])
         out.append(Problem(code, message, loaded.path, loaded.line_for(loc), loc, choices))
     return errors.sort_problems(out)
 

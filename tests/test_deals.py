@@ -306,3 +306,65 @@ def _to_yaml(deal: Deal) -> str:
 def test_deal_round_trips_through_yaml_and_json(deal: Deal) -> None:
     assert parse_deal(_to_yaml(deal), "roundtrip.yaml") == deal
     assert parse_deal(deal.model_dump_json(), "roundtrip.json", json_only=True) == deal
+
+
+def test_whole_deal_problems_are_reported_with_field_errors() -> None:
+    """Shares over 100 % are known even while the label is misspelled: one run shows both."""
+    path = DEAL_FIXTURES / "field_and_deal_problems.yaml"
+    with pytest.raises(InputError) as caught:
+        load_deal(path)
+    found = [(p.code, p.line, p.loc[-1]) for p in caught.value.problems]
+    assert found == [(errors.INVALID_VALUE, 14, "label"), (errors.UNKNOWN_KEY, 17, "issue_dte"),
+                     (errors.CROSS_FIELD, 40, "allocations")]
+    assert "115 %" in caught.value.problems[-1].message
+
+
+def test_whole_deal_checks_that_need_an_invalid_field_are_skipped(tmp_path) -> None:
+    """Amounts over the principal cannot be known while a tranche principal is invalid: no guess is printed."""
+    text = (DEAL_FIXTURES / "minimal.yaml").read_text(encoding="utf-8")
+    text = text.replace("principal: 10000000", 'principal: "ten million"')
+    text += "  - {category: energy_efficiency, amount: 99000000000}\n"
+    assert text.count("ten million") == 1 and "allocations:\n" in text
+    path = tmp_path / "deal.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_deal(path)
+    assert [p.loc[-1] for p in caught.value.problems] == ["principal"]
+
+
+@pytest.mark.parametrize(("metric", "unit", "valid"), [
+    ("energy_saved", "gigawatt-hours", "GWh"), ("renewable_generation", "MW", "MWh"),
+    ("renewable_capacity_installed", "MWh", "MW"), ("ghg_avoided", "tCO2", "tCO2e"), ("water_saved", "l", "m3"),
+])
+def test_a_kpi_in_a_unit_of_the_wrong_kind_is_rejected_by_validate(tmp_path, metric: str, unit: str,
+                                                                   valid: str) -> None:
+    """Rejected with the valid units listed, instead of passing validate and being flagged by the screen."""
+    base = (DEAL_FIXTURES / "minimal.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "deal.yaml"
+    path.write_text(base + f"kpis:\n  - {{metric: {metric}, value: 12, unit: {unit}, period: annual}}\n",
+                    encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_deal(path)
+    [problem] = caught.value.problems
+    assert (problem.code, problem.loc) == (errors.INVALID_VALUE, ("kpis", 0, "unit"))
+    assert repr(unit) in problem.message and metric in problem.message and valid in problem.choices
+    assert str(problem).startswith(f"{path}:{base.count(chr(10)) + 2}: kpis -> 0 -> unit: ")
+    path.write_text(base + f"kpis:\n  - {{metric: {metric}, value: 12, unit: {valid}, period: annual}}\n",
+                    encoding="utf-8")
+    assert load_deal(path).kpis[0].unit == valid
+
+
+def test_kpi_units_agree_with_the_red_flag_unit_checks() -> None:
+    """The deal validator and rulesets/compliance/red-flags.yaml (applied to document figures) accept the same."""
+    from ruamel.yaml import YAML
+
+    from engine.models.deal import KPI_UNITS
+
+    rules = YAML(typ="safe").load((ROOT / "rulesets" / "compliance" / "red-flags.yaml").read_text(encoding="utf-8"))
+    checked: dict[str, tuple[str, ...]] = {}
+    for rule in rules["rules"]:
+        if rule["id"].startswith("RF-UNIT-") and rule["id"] != "RF-UNIT-KWH":
+            [kpi] = rule["when"]["all"]
+            metrics = kpi["metric"]["in"] if isinstance(kpi["metric"], dict) else [kpi["metric"]]
+            checked.update(dict.fromkeys(metrics, tuple(kpi["unit"]["not_in"])))
+    assert checked == {metric: units for metric, (_, units) in KPI_UNITS.items()}

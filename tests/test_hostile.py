@@ -319,7 +319,7 @@ def test_api_paging_outside_the_documented_range_is_422(client, query: str) -> N
 
 
 def test_history_page_far_past_the_end_is_empty_not_500(client) -> None:
-    assert client.get("/screenings?page=99999999999999999999").status_code == 200
+    assert client.get("/history?page=99999999999999999999").status_code == 200
 
 
 def test_api_paging_inside_the_range_works(client) -> None:

@@ -115,3 +115,32 @@ def test_cli_diff_prints_markdown(setup):
     assert "# Rule-set impact" in result.output and "a-re-20" in result.output
     same = CliRunner().invoke(main, ["rules", "diff", str(old), str(old), "--portfolio", str(book)])
     assert same.exit_code == 2 and "nothing to compare" in same.output
+
+
+def test_markdown_rows_are_whole_lines(setup, diff):
+    """No row or bullet is split by a trailing backslash (Jinja has no line continuation)."""
+    old, _, book = setup
+    at_two_dates = diff_rulesets(old, old, book, old_as_of=date(2025, 6, 30), new_as_of=AS_OF, workers=1)
+    for result in (diff, at_two_dates):
+        text = render_diff(result, "md")
+        assert not [line for line in text.splitlines() if line.rstrip().endswith("\\")]
+        rows = [line for line in text.splitlines() if line.startswith("|")]
+        assert rows and all(line.rstrip().endswith("|") for line in rows)
+    assert "- verdict" in render_diff(diff, "md") and "; ESG " in render_diff(diff, "md")
+
+
+def test_because_names_only_rules_whose_findings_changed(tmp_path):
+    """Huangpu at 2026-06-30 vs 2025-12-31: only ELIG-LTV moves; the UOP-EMP rules used a threshold that
+    changed (10 % -> 5 %) but their findings are the same, so they are not a cause."""
+    examples = Path(__file__).resolve().parents[1] / "examples"
+    book = tmp_path / "deals"
+    book.mkdir()
+    shutil.copy(examples / "deals" / "huangpu-sme-patent-licence-abs.yaml", book)
+    shutil.copytree(examples / "documents", tmp_path / "documents")
+    result = diff_rulesets(DEFAULT_ROOT, DEFAULT_ROOT, book, old_as_of=AS_OF, new_as_of=date(2025, 12, 31),
+                           workers=1)
+    [moved] = result.deals
+    changed = {f.split(" ")[0] for f in moved.findings_added + moved.findings_removed}
+    assert changed == {"ELIG-LTV"}
+    assert [c.rule_id for c in moved.causes] == ["ELIG-LTV"]
+    assert any(p.name == "min_material_share_pct" for p in result.parameters)  # the change is still listed

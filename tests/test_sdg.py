@@ -90,14 +90,17 @@ def test_tags_agree_with_evidence(tagger: Tagger):
         assert [e.sdg for e in evidence] == [lex.sdg for lex in tagger.lexicons.lexicons]
         by_sdg = {e.sdg: e for e in evidence}
         for tag in tagger.tag(passage.text).sdgs:
-            assert tag.score == round(by_sdg[tag.sdg].score, 3)
+            assert tag.score == tagger.calibrated(by_sdg[tag.sdg].score)
             assert tag.queries == by_sdg[tag.sdg].queries and tag.terms == by_sdg[tag.sdg].terms
+            assert tag.targets == by_sdg[tag.sdg].targets
 
 
 def test_output_shape_matches_design(tagger: Tagger):
     dumped = tagger.tag("Access to electricity rose thanks to solar mini-grids.", "p1").model_dump()
     assert set(dumped) == {"id", "sdgs"}
-    assert set(dumped["sdgs"][0]) == {"sdg", "score", "terms", "queries"}
+    assert {"sdg", "score", "terms"} <= set(dumped["sdgs"][0])  # DESIGN §8; queries and targets explain the tag
+    assert set(dumped["sdgs"][0]) == {"sdg", "score", "terms", "queries", "targets"}
+    assert dumped["sdgs"][0]["targets"] and all(t.startswith("7.") for t in dumped["sdgs"][0]["targets"])
     assert dumped["sdgs"][0]["sdg"] == 7
     assert "mini-grids" in dumped["sdgs"][0]["terms"]
 
@@ -108,7 +111,7 @@ def test_empty_and_unrelated_text_gets_no_tag(tagger: Tagger):
 
 
 def _folder(tmp_path: Path, lexicon: str) -> Path:
-    for name in ("catalogue.yaml", "tagger.yaml"):
+    for name in ("tagger.yaml",):
         shutil.copy(DEFAULT_DIR / name, tmp_path / name)
     (tmp_path / "sdg-7.yaml").write_text(lexicon)
     return tmp_path

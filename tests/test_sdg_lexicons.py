@@ -15,12 +15,12 @@ from engine.sdg import DEFAULT_DIR, Tagger, load_lexicons, load_tagger
 CASES = sorted((DEFAULT_DIR / "tests").glob("*.yaml"))
 
 
-def test_shipped_lexicons_load_and_cover_the_six_sdgs():
+def test_shipped_lexicons_load_and_report_all_17_sdgs():
     found = load_lexicons()
     tagged = {lex.sdg for lex in found.lexicons if lex.report}
-    assert {4, 7, 8, 9, 12, 13} <= tagged
+    assert tagged == set(range(1, 18))
     known = {t.id for g in found.catalogue.goals for t in g.targets} | {
-        i for g in found.catalogue.goals for t in g.targets for i in t.indicators}
+        i.id for g in found.catalogue.goals for t in g.targets for i in t.indicators}
     for lex in found.lexicons:
         for query in lex.queries:
             assert query.reference in known
@@ -45,7 +45,7 @@ def test_lexicon_cases(name: str, case: dict):
 
 
 def _folder(tmp_path: Path, files: dict[str, str]) -> Path:
-    for name in ("catalogue.yaml", "tagger.yaml"):
+    for name in ("tagger.yaml",):
         shutil.copy(DEFAULT_DIR / name, tmp_path / name)
     for name, text in files.items():
         (tmp_path / name).write_text(text)
@@ -108,3 +108,17 @@ def test_wildcard_and_multi_token_terms_match(tmp_path: Path):
 """
     tagger = Tagger(load_lexicons(_folder(tmp_path, {"sdg-7.yaml": text})))
     assert tagger.tag("Mini-grids and net-zero plans.").sdgs[0].terms == ["mini-grids", "net-zero"]
+
+
+def test_one_catalogue_for_rules_and_lexicons(tmp_path: Path):
+    """Lexicons in <root>/lexicons/sdg cite <root>/sdg/catalogue.yaml, the file the rule files are checked against."""
+    root = tmp_path / "rulesets"
+    shutil.copytree(DEFAULT_DIR.parents[1], root)
+    assert not (root / "lexicons" / "sdg" / "catalogue.yaml").exists()
+    catalogue = root / "sdg" / "catalogue.yaml"
+    text = catalogue.read_text(encoding="utf-8")
+    catalogue.write_text(text.replace("  - id: 1.3.1\n", "  - id: 1.3.9\n", 1), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_lexicons(root / "lexicons" / "sdg")
+    assert any("'1.3.1' is not a target or indicator of SDG 1" in p.message and p.path.endswith("sdg-1.yaml")
+               for p in caught.value.problems)

@@ -79,12 +79,12 @@ def test_a_past_report_re_renders_exactly_from_the_stored_json(app, client, scre
 
 
 def test_history_says_who_what_when_and_with_which_rule_sets(app, client, screened):
-    page = client.get("/screenings").get_data(as_text=True)
+    page = client.get("/history").get_data(as_text=True)
     assert "Ada" in page and "anonymous" in page
     assert "solaris-offering-circular.txt" in page
     version = app.extensions["ipsdg"].store.get(screened[0]).summary.rulesets[0]
     assert f"{version.name} {version.version}" in page
-    one_deal = client.get("/screenings?deal=solaris-green-patent-abs-2026").get_data(as_text=True)
+    one_deal = client.get("/history?deal=solaris-green-patent-abs-2026").get_data(as_text=True)
     assert "Solaris" in one_deal and "Northfield" not in one_deal
 
 
@@ -124,7 +124,7 @@ def test_exports_do_not_turn_deal_names_into_formulas(client):
 def test_untrusted_text_is_escaped(client):
     text = SOLARIS.read_text().replace("name: Solaris Clean Energy", "name: <script>alert(1)</script> Solaris")
     sid = upload(client, SOLARIS, deal_bytes=text.encode()).headers["Location"].rsplit("/", 1)[1]
-    for url in (f"/screenings/{sid}", "/screenings", "/portfolio"):
+    for url in (f"/screenings/{sid}", "/history", "/portfolio"):
         page = client.get(url).get_data(as_text=True)
         assert "<script>alert(1)" not in page
         assert "&lt;script&gt;alert(1)" in page
@@ -163,9 +163,10 @@ def test_rule_sets_are_read_only(client):
 
 
 def test_every_page_route_answers(client, screened):
-    for url in ("/", "/screenings/new", "/screenings", f"/screenings/{screened[0]}", "/portfolio", "/portfolio.csv",
-                "/portfolio.xlsx", "/rules", "/api/v1/openapi.json", "/api/v1/screenings", "/api/v1/rulesets"):
-        assert client.get(url).status_code in (200, 302), url
+    for url in ("/", "/screenings/new", "/history", "/screenings", f"/screenings/{screened[0]}", "/portfolio",
+                "/portfolio.csv", "/portfolio.xlsx", "/rules", "/api/v1/openapi.json", "/api/v1/screenings",
+                "/api/v1/rulesets"):
+        assert client.get(url).status_code in (200, 302, 308), url
 
 
 @pytest.mark.parametrize("token", [None, "forged"])
@@ -184,3 +185,17 @@ def test_unknown_example_names_are_refused_not_opened(client):
     response = client.post("/screenings/new", data={"csrf_token": csrf(client), "example": "../../pyproject.toml"})
     assert response.status_code == 422
     assert "no example deal named" in response.get_data(as_text=True)
+
+
+def test_every_nav_link_answers_and_history_lives_at_history(client, screened):
+    page = client.get("/portfolio").get_data(as_text=True)
+    nav = page.split('<nav class="site', 1)[1].split("</nav>", 1)[0]
+    links = dict((text, href) for href, text in re.findall(r'<a href="([^"]+)">([^<]+)</a>', nav))
+    assert links["History"] == "/history"
+    for href in links.values():
+        assert client.get(href).status_code == 200, href
+    history = client.get("/history").get_data(as_text=True)
+    assert "Screening history" in history and f"/screenings/{screened[0]}" in history
+    old = client.get("/screenings?deal=northfield-university-patent-abs-2025")
+    assert old.status_code == 308
+    assert old.headers["Location"].endswith("/history?deal=northfield-university-patent-abs-2025")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
+from datetime import date, datetime
 from typing import ParamSpec, TypeVar
 
 import click
@@ -34,6 +35,21 @@ def report_input_errors(func: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+def as_of_date(value: datetime | None, default: date | None = None) -> date:
+    """The date a command screens at: ``--as-of`` when given, else ``default`` (today unless a command says)."""
+    return value.date() if value is not None else default or date.today()
+
+
+def say_as_of(day: date, given: datetime | None, default: str = "today") -> None:
+    """Every command that screens says on stderr which date it used, and where the date came from.
+
+    Results move with the date (dated parameters, an LTV between payment dates), so a
+    result without its date cannot be compared with another.
+    """
+    source = "--as-of" if given is not None else f"default: {default}; --as-of YYYY-MM-DD picks another"
+    click.echo(f"as of {day.isoformat()} ({source})", err=True)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="ipsdg")
 def main() -> None:
@@ -43,6 +59,7 @@ def main() -> None:
 # Command modules register on import; keep this list sorted.
 from engine.cli import batch as _batch  # noqa: E402,F401
 from engine.cli import db as _db  # noqa: E402,F401
+from engine.cli import deal as _deal  # noqa: E402,F401
 from engine.cli import demo as _demo  # noqa: E402,F401
 from engine.cli import extract as _extract  # noqa: E402,F401
 from engine.cli import rules as _rules  # noqa: E402,F401

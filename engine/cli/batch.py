@@ -5,13 +5,13 @@ from __future__ import annotations
 import os
 import sys
 import time
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import click
 import pandas as pd
 
-from engine.cli import main, report_input_errors
+from engine.cli import as_of_date, main, report_input_errors, say_as_of
 from engine.portfolio import list_items, run_batch, write_results
 from engine.portfolio.outputs import check_output
 
@@ -34,7 +34,8 @@ def batch(portfolio: Path, output: Path | None, workers: int | None, as_of: date
     if output is not None:
         check_output(output)
     items = list_items(portfolio)
-    day: date = as_of.date() if as_of else date.today()
+    day = as_of_date(as_of)
+    say_as_of(day, as_of)
     started = time.perf_counter()
     with click.progressbar(length=len(items), label=f"screening {len(items)} deals", file=sys.stderr,
                            show_eta=True, show_pos=True, item_show_func=lambda rate: rate) as bar:
@@ -58,8 +59,9 @@ def batch(portfolio: Path, output: Path | None, workers: int | None, as_of: date
         out, errs = write_results(result, output)
         click.echo(f"wrote {len(result.table)} results to {out}", err=True)
     failed = result.total - len(result.table)
-    summary = (f"screened {len(result.table)} of {result.total} deals in {result.seconds:.1f} s "
-               f"({result.rate:,.0f} deals/s, {result.workers} workers)")
+    summary = f"screened {len(result.table)} of {result.total} deals as of {day} in {result.seconds:.1f} s"
+    if len(result.table):  # a rate of failures is no throughput figure
+        summary += f" ({len(result.table) / result.seconds:,.1f} deals/s, {result.workers} workers)"
     if failed:
         summary += f"; {failed} failed" + (f", see {errs}" if output is not None else " (listed above)")
     click.echo(summary, err=True)

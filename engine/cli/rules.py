@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import click
 
-from engine.cli import main, report_input_errors
+from engine.cli import as_of_date, main, report_input_errors, say_as_of
 from engine.errors import InputError
 from engine.rules import DEFAULT_ROOT, load_rulebook
 from engine.rules.schema import json_schema
@@ -79,8 +79,9 @@ def explain(rule_id: str, deal: Path | None, as_of: datetime | None, directory: 
     from engine.scoring import scoring_for  # heavy imports stay out of CLI start-up
     from engine.screen import gather, load_inputs
 
-    day = as_of.date() if as_of else date.today()
+    day = as_of_date(as_of)
     book = load_rulebook(directory or DEFAULT_ROOT)
+    say_as_of(day, as_of)
     facts = None
     if deal:  # the very facts a screening of this deal sees: deal file, valuation metrics, documents
         loaded, documents = load_inputs(deal)

@@ -10,9 +10,10 @@ from pathlib import Path
 import click
 
 from engine import errors
-from engine.cli import report_input_errors
+from engine.cli import report_input_errors, say_as_of
 from engine.cli.rules import rules
 from engine.errors import InputError
+from engine.output import write_atomic
 from engine.portfolio import list_items
 from engine.portfolio.diff import diff_rulesets
 from engine.portfolio.diff_report import Format, render_diff
@@ -44,6 +45,10 @@ def diff(old_dir: Path, new_dir: Path, portfolio: Path, fmt: Format, as_of: date
                                 "there is nothing to compare", str(old_dir),
                                 hint="give two rule directories, or --as-of-old and --as-of-new")
     count = len(list_items(portfolio))
+    dated = as_of_old is not None or as_of_new is not None
+    say_as_of(old_day, as_of_old or as_of, "--as-of or today" if dated else "today")
+    if new_day != old_day:
+        say_as_of(new_day, as_of_new or as_of, "--as-of or today")
     with click.progressbar(length=2 * count, label=f"screening {count} deals on both sides", file=sys.stderr,
                            show_eta=True, show_pos=True) as bar:
         result = diff_rulesets(old_dir, new_dir, portfolio, old_as_of=old_day, new_as_of=new_day,
@@ -52,8 +57,8 @@ def diff(old_dir: Path, new_dir: Path, portfolio: Path, fmt: Format, as_of: date
     if output is None:
         click.echo(text, nl=not text.endswith("\n"))
     else:
-        output.write_text(text, encoding="utf-8")
+        write_atomic(output, text)
     s = result.summary
     rule_changes = s.rules_added + s.rules_removed + s.rules_changed
-    click.echo(f"{s.deals_changed} of {s.deals_screened} deals move; {rule_changes} rule and "
-               f"{s.parameters_changed} parameter changes", err=True)
+    click.echo(f"{s.deals_changed} of {s.deals_screened} deals move between {old_dir} as of {old_day} and "
+               f"{new_dir} as of {new_day}; {rule_changes} rule and {s.parameters_changed} parameter changes", err=True)

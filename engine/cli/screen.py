@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import click
 
-from engine.cli import main, report_input_errors
+from engine.cli import as_of_date, main, report_input_errors, say_as_of
 from engine.output import write_atomic
 
 if TYPE_CHECKING:  # engine.report is imported where it is used, out of CLI start-up
@@ -30,9 +30,10 @@ def screen(deal: str, docs: tuple[str, ...], as_of: datetime | None, rulesets: s
     from engine.report import render  # heavy imports stay out of CLI start-up
     from engine.screen import screen_path
 
-    day = as_of.date() if as_of is not None else date.today()
+    day = as_of_date(as_of)
     result = screen_path(deal, list(docs) if docs else None, rulesets_dir=rulesets, as_of=day)
     text = render(result, fmt)
+    say_as_of(day, as_of)
     if output:
         write_atomic(output, text)
         click.echo(f"{result.deal_id}: {result.verdict}, grade {result.grade}, ESG {result.esg_score:g} -> {output}",

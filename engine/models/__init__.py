@@ -63,11 +63,8 @@ from engine.models.portfolio import (
     SDGDelta,
 )
 from engine.models.sdg import (
-    CatalogueGoal,
-    CatalogueTarget,
     Damper,
     Query,
-    SdgCatalogue,
     SdgLexicon,
     SdgResult,
     SdgTag,
@@ -107,7 +104,7 @@ __all__ = [
     "Cause", "DatedValue", "DealChange", "DiffSide", "DiffSummary", "ParamChange", "RuleChange", "RulesetDiff",
     "SDGDelta",
     # SDG topical tagging (engine.models.sdg)
-    "CatalogueGoal", "CatalogueTarget", "Damper", "Query", "SdgCatalogue", "SdgLexicon", "SdgResult", "SdgTag",
+    "Damper", "Query", "SdgLexicon", "SdgResult", "SdgTag",
     "TaggerSettings",
     # store (engine.models.stored)
     "ScreeningSummary", "StoredDocument", "StoredFinding", "StoredRuleset", "StoredScreening",

@@ -7,9 +7,11 @@ choices. Field names are the JSON/YAML keys of a deal file (see examples/deals/)
 from __future__ import annotations
 
 import re
-from typing import Literal
+from datetime import date
+from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from engine.models.base import (
     Country,
@@ -241,10 +243,26 @@ class Allocation(Strict):
         return self
 
 
+# Units accepted for the ICMA core indicators that have a physical dimension (rulesets/mapping/kpis.yaml lists
+# the metric ids). They are the lists of the RF-UNIT-* checks in rulesets/compliance/red-flags.yaml, which
+# apply to figures read from documents; a deal file is held to them when it is validated
+# (tests/test_deals.py checks that the two agree). Metrics not listed here (counts, currency) take any unit.
+_ENERGY = ("kWh", "MWh", "GWh", "TWh", "kWh/yr", "MWh/yr", "GWh/yr", "TWh/yr")
+KPI_UNITS: dict[str, tuple[str, tuple[str, ...]]] = {
+    **dict.fromkeys(("ghg_avoided", "ghg_reduced"), (
+        "a CO2-equivalent mass",
+        ("tCO2e", "tCO2e/yr", "t CO2e", "ktCO2e", "ktCO2e/yr", "MtCO2e", "MtCO2e/yr"))),
+    **dict.fromkeys(("renewable_generation", "energy_saved", "energy_storage_capacity"), ("an energy", _ENERGY)),
+    "renewable_capacity_installed": ("a power", ("kW", "MW", "GW", "kWp", "MWp", "GWp")),
+    **dict.fromkeys(("waste_recycled", "waste_avoided"), ("a mass", ("t", "t/yr", "kt", "kt/yr", "tonnes"))),
+    **dict.fromkeys(("water_saved", "water_treated"), ("a volume", ("m3", "m3/yr", "m³", "m³/yr", "ML", "ML/yr"))),
+}
+
+
 class ImpactKPI(Strict):
     metric: Slug
     value: float
-    unit: NonEmptyStr
+    unit: NonEmptyStr = Field(description="for the indicators in KPI_UNITS one of the units listed there")
     period: Literal["annual", "lifetime", "cumulative"]
     year: int | None = Field(default=None, ge=1990, le=2100)
     baseline: float | None = None
@@ -254,6 +272,17 @@ class ImpactKPI(Strict):
     methodology: str | None = None
     verified: bool = False
     pro_rated: bool | None = Field(default=None, description="project totals pro-rated to the bond's share")
+
+    @field_validator("unit")
+    @classmethod
+    def _unit_of_the_metric(cls, unit: str, info: ValidationInfo) -> str:
+        metric = info.data.get("metric")
+        if metric in KPI_UNITS and unit not in KPI_UNITS[metric][1]:
+            dimension, units = KPI_UNITS[metric]
+            raise PydanticCustomError("kpi_unit", "'{unit}' is not {dimension} unit, which {metric} is measured in",
+                                      {"unit": unit, "dimension": dimension, "metric": metric,
+                                       "choices": list(units)})
+        return unit
 
     @model_validator(mode="after")
     def _years(self) -> ImpactKPI:
@@ -372,30 +401,56 @@ class Deal(Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> Deal:
-        issues: list[tuple[tuple[str | int, ...], str]] = []
-        shares = [a.share_pct for a in self.allocations if a.share_pct is not None]
+        check(deal_issues({name: getattr(self, name) for name in type(self).model_fields}))
+        return self
+
+
+def deal_issues(parts: dict[str, Any]) -> list[tuple[tuple[str | int, ...], str]]:
+    """Whole-deal checks over the parts of a deal that are known.
+
+    ``parts`` maps Deal field names to validated values; a field that is absent is
+    unknown (it failed validation), and every check that needs it is skipped. The
+    loader calls this with the fields that did validate when others did not, so one
+    run reports shares over 100 % together with a misspelled label.
+    """
+    issues: list[tuple[tuple[str | int, ...], str]] = []
+    allocations: list[Allocation] | None = parts.get("allocations")
+    tranches: list[Tranche] | None = parts.get("tranches")
+    assets: list[IPAsset] | None = parts.get("assets")
+    issue_date: date | None = parts.get("issue_date")
+    principal = sum(t.principal for t in tranches) if tranches is not None else None
+    if allocations is not None:
+        shares = [a.share_pct for a in allocations if a.share_pct is not None]
         if sum(shares) > 100.0001:
             issues.append((("allocations",), f"allocation shares add to {sum(shares):g} %, more than 100 %"))
-        amounts = sum(a.amount for a in self.allocations if a.amount is not None)
-        if amounts > self.principal * 1.0001:
-            issues.append((("allocations",), f"allocated amounts add to {amounts:,.0f} {self.currency}, more than "
-                           f"the principal of {self.principal:,.0f}"))
-        _unique(issues, "assets", [a.id for a in self.assets])
-        _unique(issues, "tranches", [t.name for t in self.tranches])
-        for i, asset in enumerate(self.assets):
-            if asset.expiry_date and asset.expiry_date < self.issue_date:
-                issues.append((("assets", i, "expiry_date"), f"asset {asset.id!r} expired on {asset.expiry_date}, "
-                               f"before the issue date {self.issue_date}"))
-            if asset.filing_date and asset.filing_date > self.issue_date:
-                issues.append((("assets", i, "filing_date"), f"asset {asset.id!r} is filed after the issue date"))
-        guaranteed = sum(g.amount for g in self.credit_enhancement.guarantees)
-        if guaranteed > self.principal * 1.0001:
+        amounts = sum(a.amount for a in allocations if a.amount is not None)
+        if principal is not None and amounts > principal * 1.0001:
+            currency = parts.get("currency", "")
+            issues.append((("allocations",), f"allocated amounts add to {amounts:,.0f} {currency}".rstrip()
+                           + f", more than the principal of {principal:,.0f}"))
+    if assets is not None:
+        _unique(issues, "assets", [a.id for a in assets])
+    if tranches is not None:
+        _unique(issues, "tranches", [t.name for t in tranches])
+    for i, asset in enumerate(assets if assets is not None and issue_date is not None else []):
+        assert issue_date is not None
+        if asset.expiry_date and asset.expiry_date < issue_date:
+            issues.append((("assets", i, "expiry_date"), f"asset {asset.id!r} expired on {asset.expiry_date}, "
+                           f"before the issue date {issue_date}"))
+        if asset.filing_date and asset.filing_date > issue_date:
+            issues.append((("assets", i, "filing_date"), f"asset {asset.id!r} is filed after the issue date"))
+    enhancement: CreditEnhancement | None = parts.get("credit_enhancement")
+    if enhancement is not None and principal is not None:
+        guaranteed = sum(g.amount for g in enhancement.guarantees)
+        if guaranteed > principal * 1.0001:
             issues.append((("credit_enhancement", "guarantees"), f"guarantees of {guaranteed:,.0f} exceed the "
-                           f"principal of {self.principal:,.0f}"))
-        if self.structure.label == "sustainability_linked" and self.framework.sustainability_linked is None:
-            issues.append((("framework",), "a sustainability-linked deal needs framework.sustainability_linked"))
-        check(issues)
-        return self
+                           f"principal of {principal:,.0f}"))
+    structure: Structure | None = parts.get("structure")
+    framework: Framework | None = parts.get("framework")
+    if structure is not None and framework is not None and structure.label == "sustainability_linked" \
+            and framework.sustainability_linked is None:
+        issues.append((("framework",), "a sustainability-linked deal needs framework.sustainability_linked"))
+    return issues
 
 
 def _unique(issues: list[tuple[tuple[str | int, ...], str]], field: str, names: list[str]) -> None:

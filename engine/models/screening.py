@@ -103,6 +103,7 @@ class TopicalPassage(Strict):
     score: Factor
     terms: list[str]
     text: str
+    targets: list[str] = []  # targets and indicators the tag's queries encode
 
 
 class Contradiction(Strict):
@@ -155,6 +156,7 @@ class Screening(Strict):
     scoring_version: str
     documents: list[DocumentDigest]
     deal: Deal
+    also_addressed: list[TopicalPassage] = []  # best passage per SDG outside the scored goals (topical tagging)
 
     @property
     def red_flags(self) -> list[Finding]:

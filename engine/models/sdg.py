@@ -62,7 +62,7 @@ class SdgLexicon(Strict):
     title: NonEmptyStr
     source: NonEmptyStr
     threshold: Annotated[float, Field(gt=0, le=1)]
-    report: bool = Field(True, description="false: used only as competing evidence for the dominance rule")
+    report: bool = Field(True, description="false: scored and used against other SDGs, never reported as a tag")
     queries: list[Query] = Field(min_length=1)
     dampers: list[Damper] = Field(default_factory=list)
 
@@ -80,33 +80,56 @@ class SdgLexicon(Strict):
         return self
 
 
+class BoilerplateCue(Strict):
+    """Words that mark a sentence as about the document itself (thanks, citations, disclaimers), not the world."""
+
+    id: QueryId
+    terms: list[Term] = Field(min_length=1)
+    note: str | None = None
+
+
+class NameCues(Strict):
+    """Capitalised institution and convention names: a topic word inside a name is not evidence of the topic.
+
+    A name is a head word followed by of/for/on/to and capitalised words ("Ministry of Education",
+    "Convention on Biological Diversity"), or capitalised words ending in a tail word ("Green Climate Fund").
+    """
+
+    heads: list[Annotated[str, Field(pattern=r"^[A-Z][A-Za-z-]*$")]] = Field(default_factory=list)
+    tails: list[Annotated[str, Field(pattern=r"^[A-Z][A-Za-z-]*$")]] = Field(default_factory=list)
+    goal_references: bool = Field(False, description="a goal's title in brackets after 'SDG 6' or 'Goal 6' is part "
+                                                     "of an explicit reference, not topical text")
+    note: str | None = None
+
+
 class TaggerSettings(Strict):
     """How per-SDG scores become tags (``rulesets/lexicons/sdg/tagger.yaml``)."""
 
     dominance: Annotated[float, Field(ge=0, le=1)] = Field(
-        description="an SDG is dropped when its score is below this fraction of the best SDG's score")
+        description="an SDG is dropped when its score is below this fraction of the best SDG's score, "
+                    "unless it reaches `independent`")
+    independent: Annotated[float, Field(gt=0, le=1)] = Field(
+        1.0, description="an SDG scoring at least this is tagged whatever other SDGs score (a passage can "
+                         "address several SDGs)")
+    boilerplate: list[BoilerplateCue] = Field(
+        default_factory=list, description="matches in a sentence holding one of these terms are ignored")
+    names: NameCues = Field(default_factory=NameCues)
+    calibration: list[Annotated[list[Annotated[float, Field(ge=0, le=1)]], Field(min_length=2, max_length=2)]] = Field(
+        default_factory=list,
+        description="(raw score, share of tags at that score that were right) points, raw increasing; a tag's "
+                    "reported score is read off this line (empty: the raw score)")
+    calibration_source: str | None = None
+
+    @model_validator(mode="after")
+    def _calibration_increasing(self) -> TaggerSettings:
+        points = self.calibration
+        check([(("calibration", i), "raw scores and calibrated scores must both increase from point to point")
+               for i in range(1, len(points))
+               if points[i][0] <= points[i - 1][0] or points[i][1] < points[i - 1][1]])
+        return self
     repeat_bonus: Annotated[float, Field(ge=0, le=1)] = Field(
         description="share of a query's weight added again when it matches at a second place")
     source: NonEmptyStr
-
-
-class CatalogueTarget(Strict):
-    id: TargetRef
-    text: NonEmptyStr
-    indicators: dict[TargetRef, NonEmptyStr] = Field(default_factory=dict)
-
-
-class CatalogueGoal(Strict):
-    goal: Annotated[int, Field(ge=1, le=17)]
-    title: NonEmptyStr
-    targets: list[CatalogueTarget]
-
-
-class SdgCatalogue(Strict):
-    """Official target and indicator wording that lexicon queries cite (copied with its source)."""
-
-    source: NonEmptyStr
-    goals: list[CatalogueGoal]
 
 
 class SdgTag(Strict):
@@ -116,6 +139,8 @@ class SdgTag(Strict):
     score: Factor
     terms: list[str]
     queries: list[str]
+    targets: list[str] = Field(default_factory=list,
+                               description="the SDG targets and indicators the matched queries encode")
 
 
 class SdgResult(Strict):

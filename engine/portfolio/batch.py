@@ -26,7 +26,7 @@ from engine.errors import InputError, Problem
 from engine.portfolio.sources import Item, list_items, load_item
 
 ERROR_COLUMNS = ["source", "line", "code", "reason"]
-LEAD_COLUMNS = ["deal", "name", "label", "verdict", "grade", "esg_score"]
+LEAD_COLUMNS = ["deal", "name", "label", "as_of", "verdict", "grade", "esg_score"]
 TAIL_COLUMNS = ["red_flags", "ruleset_hashes", "source"]
 _STATUS_ORDER = {"pass": 0, "watch": 1, "fail": 2}
 START_METHOD = "spawn"  # never fork: durable_rules and threads in the parent (web app) do not survive a fork
@@ -122,9 +122,9 @@ def _error_row(problem: Problem) -> dict[str, Any]:
 
 
 def result_row(screening: Any) -> dict[str, Any]:
-    """One table row: verdict, grade, score, per-SDG scores, per-check status (the worst per metric)."""
+    """One table row: the as-of date, verdict, grade, score, per-SDG scores, per-check status (worst per metric)."""
     row: dict[str, Any] = {"deal": screening.deal_id, "name": screening.deal_name, "label": screening.label,
-                           "verdict": screening.verdict, "grade": screening.grade,
+                           "as_of": screening.as_of.isoformat(), "verdict": screening.verdict, "grade": screening.grade,
                            "esg_score": float(screening.esg_score)}
     for sdg in screening.sdg_scores:
         row[f"sdg_{sdg.sdg}"] = float(sdg.score)

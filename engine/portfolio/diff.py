@@ -56,20 +56,24 @@ class Snapshot:
     sdg: dict[int, float]
     findings: dict[str, tuple[str, ...]]  # rule id -> sorted outcome labels (status/severity/target)
     params: dict[str, tuple[tuple[str, Any, str], ...]]  # rule id -> (name, value, effective_from) used
+    outcomes: dict[str, tuple[str, ...]]  # rule id -> what its findings do to the scores (label, strength, weight)
 
 
 def snapshot(screening: Any) -> Snapshot:
     """Picklable summary of one Screening (used as the batch ``detail`` function)."""
     findings: dict[str, list[str]] = {}
+    outcomes: dict[str, list[str]] = {}
     params: dict[str, set[tuple[str, Any, str]]] = {}
     for f in screening.findings:
         label = "/".join(str(x) for x in (f.effect, f.status or f.severity, f.target) if x)
         findings.setdefault(f.rule_id, []).append(label)
+        outcomes.setdefault(f.rule_id, []).append(f"{label} {f.strength or ''} {f.weight or ''}")
         params.setdefault(f.rule_id, set()).update((p.name, p.value, p.effective_from.isoformat()) for p in f.params)
     return Snapshot(screening.deal_name, screening.verdict, screening.grade, float(screening.esg_score),
                     {s.sdg: float(s.score) for s in screening.sdg_scores},
                     {k: tuple(sorted(v)) for k, v in findings.items()},
-                    {k: tuple(sorted(v, key=repr)) for k, v in params.items()})
+                    {k: tuple(sorted(v, key=repr)) for k, v in params.items()},
+                    {k: tuple(sorted(v)) for k, v in outcomes.items()})
 
 
 # --- rule and parameter changes ------------------------------------------------------------------------------------
@@ -182,7 +186,9 @@ def _deal_change(deal: str, a: Snapshot, b: Snapshot, rules: dict[str, RuleChang
         fa, fb = Counter(a.findings.get(rule_id, ())), Counter(b.findings.get(rule_id, ()))
         added += [f"{rule_id} ({label})" for label in sorted((fb - fa).elements())]
         removed += [f"{rule_id} ({label})" for label in sorted((fa - fb).elements())]
-        if fa != fb or a.params.get(rule_id, ()) != b.params.get(rule_id, ()):
+        # A cause is a rule whose findings changed; a parameter the rule used that moved while its findings
+        # stayed the same (a 10 % -> 5 % threshold on a 40 % share) did not move the deal.
+        if a.outcomes.get(rule_id, ()) != b.outcomes.get(rule_id, ()):
             touched.append(rule_id)
     causes = [_cause(rule_id, a, b, rules, params) for rule_id in touched]
     if not causes:

@@ -6,12 +6,14 @@ check column, integer lines), so a table read back equals the one written.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pandas as pd
 
 from engine import errors
 from engine.errors import InputError
+from engine.output import write_atomic
 from engine.portfolio.batch import ERROR_COLUMNS, BatchResult, normalise
 
 FORMATS = (".csv", ".xlsx", ".parquet")
@@ -34,18 +36,19 @@ def check_output(output: str | Path) -> Path:
 def write_results(result: BatchResult, output: str | Path) -> tuple[Path, Path]:
     """Write the results table and the errors file (always, so a stale one is never left behind)."""
     out = check_output(output)
-    out.parent.mkdir(parents=True, exist_ok=True)
     suffix = out.suffix.lower()
+    buffer = io.BytesIO()  # built in memory, then written whole (engine.output): a crash leaves no half file
     if suffix == ".csv":
-        result.table.to_csv(out, index=False)
+        buffer.write(result.table.to_csv(index=False).encode("utf-8"))
     elif suffix == ".xlsx":
-        with pd.ExcelWriter(out, engine="openpyxl") as writer:
+        with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
             result.table.to_excel(writer, sheet_name="results", index=False)
             result.errors.to_excel(writer, sheet_name="errors", index=False)
     else:
-        result.table.to_parquet(out, index=False)
+        result.table.to_parquet(buffer, index=False)
+    write_atomic(out, buffer.getvalue())
     errs = errors_path(out)
-    result.errors.to_csv(errs, index=False)
+    write_atomic(errs, result.errors.to_csv(index=False))
     return out, errs
 
 

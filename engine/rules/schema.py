@@ -112,7 +112,7 @@ class Indicator(Strict):
 
 class Target(Strict):
     id: NonEmptyStr
-    short: NonEmptyStr
+    short: NonEmptyStr | None = None  # our own short title; given for the targets rule files use
     text: NonEmptyStr
     note: str | None = None
     indicators: list[Indicator] = []

@@ -57,3 +57,30 @@ def evaluate(tagger: Tagger, passages: Iterable[Labelled]) -> tuple[dict[int, Sc
         tp_fp_fn_tn[0 if tagged and relevant else 1 if tagged else 2 if relevant else 3] += 1
         outcomes.append((passage, tagged))
     return {sdg: Scores(*c) for sdg, c in sorted(counts.items())}, outcomes
+
+
+@dataclass(frozen=True)
+class MultiLabelled:
+    """A passage with every SDG it addresses (``sdgs`` empty: it addresses none, e.g. boilerplate)."""
+
+    id: str
+    text: str
+    sdgs: frozenset[int]
+    split: str
+    source: str
+
+
+def evaluate_multi(predicted: Iterable[tuple[MultiLabelled, frozenset[int]]],
+                   goals: Iterable[int] = range(1, 18)) -> dict[int, Scores]:
+    """Scores per SDG when every passage is judged for all 17: a tag outside the gold set is a false positive."""
+    counts = {sdg: [0, 0, 0, 0] for sdg in goals}
+    for passage, tags in predicted:
+        for sdg, c in counts.items():
+            tagged, relevant = sdg in tags, sdg in passage.sdgs
+            c[0 if tagged and relevant else 1 if tagged else 2 if relevant else 3] += 1
+    return {sdg: Scores(*c) for sdg, c in counts.items()}
+
+
+def micro(scores: dict[int, Scores]) -> Scores:
+    """All SDGs pooled: the precision a reader of the tags sees."""
+    return Scores(*(sum(getattr(s, f) for s in scores.values()) for f in ("tp", "fp", "fn", "tn")))

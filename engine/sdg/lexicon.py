@@ -1,9 +1,11 @@
 """Loading the SDG query lexicons: every problem in every file reported at once, with its line.
 
-The folder holds ``catalogue.yaml`` (official target and indicator wording the queries cite),
-``tagger.yaml`` (how scores become tags) and one ``sdg-<n>.yaml`` per SDG. A query whose
-``reference`` is not a target or indicator of its goal is an error: the reference is what tells
-a reviewer which part of the 2030 Agenda a tag rests on.
+The folder holds ``tagger.yaml`` (how scores become tags, what context is not evidence) and one
+``sdg-<n>.yaml`` per SDG. Queries cite the one SDG catalogue, ``rulesets/sdg/catalogue.yaml`` (the
+rule files are checked against the same file): for a lexicon folder ``<root>/lexicons/sdg`` that is
+``<root>/sdg/catalogue.yaml``, and the shipped catalogue when the folder is elsewhere. A query whose
+``reference`` is not a target or indicator of its goal is an error: the reference is what tells a
+reviewer which part of the 2030 Agenda a tag rests on.
 """
 
 from __future__ import annotations
@@ -14,16 +16,18 @@ from typing import Any
 
 from engine import errors, yamlio
 from engine.errors import InputError, Problem
-from engine.models.sdg import SdgCatalogue, SdgLexicon, TaggerSettings
+from engine.models.sdg import SdgLexicon, TaggerSettings
+from engine.rules.schema import CatalogueFile
 
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "rulesets" / "lexicons" / "sdg"
+DEFAULT_CATALOGUE = DEFAULT_DIR.parents[1] / "sdg" / "catalogue.yaml"
 
 
 @dataclass(frozen=True)
 class LexiconSet:
     """Everything the tagger is built from, validated."""
 
-    catalogue: SdgCatalogue
+    catalogue: CatalogueFile
     settings: TaggerSettings
     lexicons: tuple[SdgLexicon, ...]
     directory: Path
@@ -42,13 +46,19 @@ def _load(path: Path, model: type[Any], problems: list[Problem]) -> tuple[Any, y
         return None, loaded
 
 
-def _goal_ids(catalogue: SdgCatalogue) -> dict[int, set[str]]:
+def catalogue_path(folder: Path) -> Path:
+    """The SDG catalogue of the rules root a lexicon folder sits in, else the shipped one."""
+    own = folder.parent.parent / "sdg" / "catalogue.yaml"
+    return own if folder.parent.name == "lexicons" and own.is_file() else DEFAULT_CATALOGUE
+
+
+def _goal_ids(catalogue: CatalogueFile) -> dict[int, set[str]]:
     ids: dict[int, set[str]] = {}
     for goal in catalogue.goals:
         known = ids.setdefault(goal.goal, set())
         for target in goal.targets:
             known.add(target.id)
-            known.update(target.indicators)
+            known.update(indicator.id for indicator in target.indicators)
     return ids
 
 
@@ -67,7 +77,8 @@ def _check_references(loaded: yamlio.Loaded, goal_ids: dict[int, set[str]]) -> l
             loc = ("queries", i, "reference")
             out.append(Problem(errors.INVALID_VALUE, f"{ref!r} is not a target or indicator of SDG {sdg}",
                                loaded.path, loaded.line_for(loc), loc,
-                               hint=f"use an id listed under goal {sdg} in catalogue.yaml, e.g. '{sdg}.1'"))
+                               hint=f"use an id listed under goal {sdg} in rulesets/sdg/catalogue.yaml, "
+                                    f"e.g. '{sdg}.1'"))
     return out
 
 
@@ -75,7 +86,7 @@ def load_lexicons(directory: str | Path | None = None) -> LexiconSet:
     """Read and validate the lexicon folder; InputError lists every problem in every file."""
     folder = Path(directory) if directory is not None else DEFAULT_DIR
     problems: list[Problem] = []
-    catalogue, _ = _load(folder / "catalogue.yaml", SdgCatalogue, problems)
+    catalogue, _ = _load(catalogue_path(folder), CatalogueFile, problems)
     settings, _ = _load(folder / "tagger.yaml", TaggerSettings, problems)
     files = sorted(folder.glob("sdg-*.yaml"), key=lambda p: (len(p.stem), p.stem))
     if not files:

@@ -58,6 +58,13 @@ def _form(problems: list[Problem] | None = None) -> str:
 
 
 @bp.get("/screenings")
+def screenings() -> Any:
+    """The list of screenings lives at /history (the nav's "History"); old links keep working."""
+    query = request.query_string.decode("ascii", "replace")
+    return redirect(url_for("screenings.history") + (f"?{query}" if query else ""), code=308)
+
+
+@bp.get("/history")
 def history() -> str:
     store = services().store
     deal_id = request.args.get("deal") or None
