@@ -15,6 +15,12 @@ from engine.models.deal import KPI_UNITS, deal_issues
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
+# A deal becomes one rule fact per tranche, asset, licensee, allocation and KPI (engine/facts.py), and
+# durable_rules sessions are refused above engine.rules.durable.MAX_FACTS (2,000). Larger deals are refused
+# here, before any work, rather than after minutes of valuation (issue 18); the ~500 facts left over are
+# for metrics, claims and document facts. Our own bound, derived from that engine limit, not a standard's.
+MAX_DEAL_FACTS = 1500
+
 
 def parse_deal(text: str, path: str = "<input>", *, json_only: bool = False) -> Deal:
     """Validate deal text (YAML or JSON); raises InputError with every problem located."""
@@ -31,6 +37,12 @@ def _validate(loaded: yamlio.Loaded) -> Deal:
     if not isinstance(loaded.data, dict):
         raise InputError.single("wrong_type", "a deal file must hold a mapping of keys (id, name, ...)",
                                 loaded.path, 1)
+    size = _fact_count(loaded.data)
+    if size > MAX_DEAL_FACTS:
+        raise InputError([Problem(errors.TOO_LARGE, f"the deal lists {size:,} tranches, assets, licensees, "
+                                  f"allocations and KPIs; ipsdg screens at most {MAX_DEAL_FACTS:,} per deal",
+                                  loaded.path, loaded.line_for(("assets",)), ("assets",),
+                                  hint="split the pool into several deals")])
     try:
         deal: Deal = yamlio.validate(Deal, loaded)
     except InputError as exc:
@@ -64,6 +76,17 @@ def _whole_deal_problems(loaded: yamlio.Loaded, reported: list[Problem]) -> list
         if (loc, message) not in seen:
             out.append(Problem(errors.CROSS_FIELD, message, loaded.path, loaded.line_for(loc), loc))
     return out
+
+
+def _fact_count(data: dict[object, object]) -> int:
+    """The rule facts the deal's lists will become (before validation, so counted defensively)."""
+    def items(value: object) -> list[object]:
+        return value if isinstance(value, list) else []
+
+    assets = items(data.get("assets"))
+    licensees = sum(len(items(a.get("licensees"))) for a in assets if isinstance(a, dict))
+    return (len(assets) + licensees + len(items(data.get("tranches"))) + len(items(data.get("allocations")))
+            + len(items(data.get("kpis"))))
 
 
 def load_deals(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, Deal]], list[Problem]]:

@@ -25,6 +25,11 @@ HTML: MediaType = "text/html"
 TEXT: MediaType = "text/plain"
 DOCX: MediaType = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 SECTION_CHARS = 3000  # DOCX without page breaks: one pseudo-page per ~3,000 characters
+# Zip archives (DOCX, XLSX) are checked before any XML is parsed (issue 18: a 3 MB DOCX holding a
+# 2 GiB document.xml). Our own limits: a 1,000-page circular's document.xml is ~20 MB.
+MAX_MEMBER_BYTES = 64 * 1024 * 1024  # one decompressed member
+MAX_ARCHIVE_BYTES = 256 * 1024 * 1024  # all members together, decompressed
+MAX_MEMBERS = 10_000
 
 _HTML_START = re.compile(rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*(<!doctype\s+html|<html|<head|<body|<div|<p[\s>])",
                          re.IGNORECASE | re.DOTALL)
@@ -56,6 +61,32 @@ def _zip_has_word(data: bytes) -> bool:
             return "word/document.xml" in archive.namelist()
     except zipfile.BadZipFile:
         return False
+
+
+def check_archive(source: bytes | Path, shown: str) -> None:
+    """Refuse a zip whose members decompress beyond MAX_MEMBER_BYTES / MAX_ARCHIVE_BYTES, before parsing it.
+
+    The sizes are the ones the archive declares; Python's zipfile (which python-docx and
+    openpyxl read through) never returns more bytes than declared and fails the CRC check
+    on a member that lies, so the declared sizes bound the work.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise InputError.single(errors.CORRUPT_DOCUMENT, f"the archive cannot be read ({exc})", shown) from None
+    if len(members) > MAX_MEMBERS:
+        raise InputError.single(errors.TOO_LARGE, f"the archive holds {len(members):,} files; the limit is "
+                                f"{MAX_MEMBERS:,}", shown)
+    for member in members:
+        if member.file_size > MAX_MEMBER_BYTES:
+            raise InputError.single(errors.TOO_LARGE, f"{member.filename} decompresses to {member.file_size:,} "
+                                    f"bytes; the limit is {MAX_MEMBER_BYTES:,}", shown,
+                                    hint="a document this large is probably a zip bomb; save a plain copy")
+    total = sum(member.file_size for member in members)
+    if total > MAX_ARCHIVE_BYTES:
+        raise InputError.single(errors.TOO_LARGE, f"the archive decompresses to {total:,} bytes; the limit is "
+                                f"{MAX_ARCHIVE_BYTES:,}", shown)
 
 
 def _what_it_is(data: bytes) -> str:
@@ -206,6 +237,9 @@ def _pdf_pages(data: bytes, shown: str) -> list[Page]:
             page.close()
             label = pdf.get_page_label(index) or None
             pages.append(Page(number=index + 1, label=label, text=text))
+    except pdfium.PdfiumError as exc:  # a page tree that lies about its pages, a damaged page object
+        raise InputError.single(errors.CORRUPT_DOCUMENT, f"page {len(pages) + 1} of {len(pdf)} cannot be read "
+                                f"({exc})", shown, hint="the PDF is damaged; re-save or repair it") from None
     finally:
         pdf.close()
     if pages and not any(p.text.strip() for p in pages):
@@ -404,6 +438,7 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 def _docx_pages(data: bytes, shown: str) -> list[Page]:
     import docx
 
+    check_archive(data, shown)
     try:
         word = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises zip, XML and KeyError flavours for a damaged file  # noqa: BLE001

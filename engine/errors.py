@@ -39,6 +39,10 @@ PERPETUITY_DIVERGES = "perpetuity_diverges"  # valuation: discount rate not abov
 NO_TEXT_LAYER = "no_text_layer"
 ENCRYPTED_DOCUMENT = "encrypted_document"
 CORRUPT_DOCUMENT = "corrupt_document"
+# bounded work (engine/yamlio.py, engine/documents.py): hostile inputs are refused before they cost much
+TOO_LARGE = "too_large"  # a file, archive member or deal beyond a stated size limit
+TOO_DEEP = "too_deep"  # nesting beyond yamlio.MAX_DEPTH
+ALIAS_EXPANSION = "alias_expansion"  # YAML aliases that would expand beyond yamlio.MAX_ALIAS_NODES
 
 
 @dataclass(frozen=True)

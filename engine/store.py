@@ -9,7 +9,7 @@ but this database, even after the rule files have changed.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -99,14 +99,22 @@ class Store:
         self._engine: Engine = _make_engine(url)
         metadata.create_all(self._engine)  # first run creates the schema; later runs find it
 
+    @property
+    def engine(self) -> Engine:
+        """The pooled engine (identity and audit tables share the database: engine/auth.py, engine/audit.py)."""
+        return self._engine
+
     def close(self) -> None:
         self._engine.dispose()
 
     # --- writing -------------------------------------------------------------
 
     def save(self, screening: Screening, *, deal_text: str, deal_filename: str, user: str | None = None,
-             created_at: datetime | None = None) -> int:
-        """Store one screening with its inputs in a single transaction; returns its id."""
+             created_at: datetime | None = None, also: Callable[[Connection, int], None] | None = None) -> int:
+        """Store one screening with its inputs in a single transaction; returns its id.
+
+        ``also(conn, id)`` runs in the same transaction (the audit entry: both are written or neither).
+        """
         row = {
             "created_at": created_at or datetime.now(UTC),
             "user": clean_user(user),
@@ -138,12 +146,16 @@ class Store:
                       "status": getattr(f, "status", None)} for f in screening.findings]
             if found:
                 conn.execute(sa.insert(screening_findings), found)
+            if also is not None:
+                also(conn, new_id)
         return new_id
 
     # --- reading -------------------------------------------------------------
 
     def get(self, screening_id: int) -> StoredScreening | None:
         """One stored screening with every input, or None if there is no such id."""
+        if not 0 < screening_id < 2**63:  # beyond a 64-bit key no row exists (and the driver would overflow)
+            return None
         with self._engine.connect() as conn:
             row = conn.execute(sa.select(screenings).where(screenings.c.id == screening_id)).mappings().first()
             if row is None:
@@ -154,6 +166,8 @@ class Store:
 
     def summaries(self, *, deal_id: str | None = None, limit: int = 100, offset: int = 0) -> list[ScreeningSummary]:
         """Stored screenings, newest first."""
+        if offset >= 2**63:  # past any 64-bit row count (a page number in the billions of billions): nothing
+            return []
         query = sa.select(*_SUMMARY_COLUMNS).order_by(screenings.c.id.desc()).limit(limit).offset(offset)
         if deal_id is not None:
             query = query.where(screenings.c.deal_id == deal_id)
@@ -228,6 +242,8 @@ def _aware(value: datetime) -> datetime:
 
 
 def _make_engine(url: str) -> Engine:
+    if url.startswith(("postgresql://", "postgres://")):  # the driver ipsdg installs (psycopg 3)
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
     if not url.startswith("sqlite"):
         return sa.create_engine(url, pool_pre_ping=True)
     engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})

@@ -5,6 +5,14 @@ researcher sees the same ``path:line`` messages whatever the file is. We
 compose the YAML node tree ourselves instead of using a constructor: that way
 *all* duplicate keys are reported at once, scalar typing is the plain YAML 1.2
 core schema, and every value's line is known.
+
+Every input is bounded before it can cost much (issue 18): text beyond
+``MAX_BYTES``, nesting beyond ``MAX_DEPTH`` and YAML aliases that would expand
+to more than ``MAX_ALIAS_NODES`` extra values are refused as one located problem,
+before any data is built. The three numbers are our own proposal: the shipped
+deals, rule files and lexicons are under 100 KB, nest under 12 levels and use
+no aliases, so each limit leaves ample room while a hostile file is refused in
+milliseconds (a 342-byte "billion laughs" file expands to 9**9 values).
 """
 
 from __future__ import annotations
@@ -19,8 +27,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
+from ruamel.yaml.composer import MaxDepthExceededError
 from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.reader import ReaderError
 
 from engine import errors
 from engine.errors import InputError, Problem
@@ -30,6 +40,10 @@ Loc = tuple[str | int, ...]
 _SKIP = object()  # a value already reported as a problem; dropped so validation does not report it again
 _INT = re.compile(r"^[-+]?(0|[1-9][0-9_]*)$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+MAX_BYTES = 1024 * 1024  # one YAML/JSON file: 13x the largest shipped (80 KB); a deal at MAX_DEAL_FACTS is ~0.4 MB
+MAX_DEPTH = 64  # nested mappings/sequences
+MAX_ALIAS_NODES = 10_000  # values that alias expansion may add beyond the file's own
 
 
 @dataclass
@@ -134,25 +148,105 @@ def _build(node: Node, loc: Loc, lines: dict[Loc, int], problems: list[Problem],
     raise TypeError(f"unexpected YAML node {type(node).__name__}")
 
 
+def _too_large(size: int, path: str) -> InputError:
+    return InputError.single(errors.TOO_LARGE, f"the file is {size:,} bytes; the limit is {MAX_BYTES:,}", path,
+                             hint="split the input, or trim what the screening does not read")
+
+
+def _check_aliases(root: Node, path: str) -> None:
+    """Refuse aliases that expand past MAX_ALIAS_NODES (billion laughs), nest past MAX_DEPTH or contain themselves.
+
+    Size and height are memoised per node, so this is linear in the composed tree
+    whatever it would expand to; the composer already bounds nesting written out.
+    """
+    seen: dict[int, tuple[int, int]] = {}  # id(node) -> (expanded values, height)
+    active: set[int] = set()
+    distinct = 0
+
+    def measure(node: Node) -> tuple[int, int]:
+        nonlocal distinct
+        key = id(node)
+        if key in seen:
+            return seen[key]
+        line = node.start_mark.line + 1
+        if key in active:
+            raise InputError.single(errors.ALIAS_EXPANSION, "a YAML alias refers to the value that contains it",
+                                    path, line)
+        active.add(key)
+        distinct += 1
+        children: list[Node] = []
+        if isinstance(node, SequenceNode):
+            children = list(node.value)
+        elif isinstance(node, MappingNode):
+            children = [part for pair in node.value for part in pair]
+        total, height = 1, 0
+        for child in children:
+            child_total, child_height = measure(child)
+            total += child_total
+            height = max(height, child_height)
+        height += 1
+        active.discard(key)
+        if height > MAX_DEPTH:
+            raise InputError.single(errors.TOO_DEEP, f"values nest deeper than {MAX_DEPTH} levels (through aliases)",
+                                    path, line)
+        if total - distinct > MAX_ALIAS_NODES:
+            raise InputError.single(errors.ALIAS_EXPANSION,
+                                    f"YAML aliases here expand to more than {MAX_ALIAS_NODES:,} extra values",
+                                    path, line, hint="write the values out instead of repeating anchors (&name, *name)")
+        seen[key] = (total, height)
+        return total, height
+
+    measure(root)
+
+
+def _depth_line(text: str) -> int | None:
+    """The line where JSON nesting passes MAX_DEPTH (strings skipped), for json's RecursionError."""
+    depth = 0
+    for match in re.finditer(r'"(?:[^"\\]|\\.)*"|[\[{]|[\]}]', text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return text.count("\n", 0, match.start()) + 1
+        elif token in "]}":
+            depth -= 1
+    return None
+
+
 def parse_text(text: str, path: str, *, json_only: bool = False) -> Loaded:
     """Parse YAML (or JSON, a subset) text; raise InputError listing every problem."""
+    size = len(text.encode("utf-8")) if len(text) * 4 > MAX_BYTES else len(text)
+    if size > MAX_BYTES:
+        raise _too_large(size, path)
     if json_only:
         try:
             json.loads(text)
         except json.JSONDecodeError as exc:
             raise InputError.single(errors.JSON_SYNTAX, exc.msg, path, exc.lineno) from None
+        except RecursionError:
+            raise InputError.single(errors.TOO_DEEP, f"values nest deeper than {MAX_DEPTH} levels", path,
+                                    _depth_line(text)) from None
     if not text.strip():
         raise InputError.single(errors.EMPTY_FILE, "the file is empty", path)
     yaml = YAML(typ="safe", pure=True)
+    yaml.max_depth = MAX_DEPTH
     try:
         node = yaml.compose(text)
+    except MaxDepthExceededError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark is not None else None
+        raise InputError.single(errors.TOO_DEEP, f"values nest deeper than {MAX_DEPTH} levels", path, line) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         msg = " ".join(str(p) for p in (exc.context, exc.problem) if p)
         raise InputError.single(errors.YAML_SYNTAX, msg or "invalid YAML", path, line) from None
+    except ReaderError as exc:  # a control character YAML does not allow (found by tests/test_hostile.py's fuzzing)
+        line = text.count("\n", 0, max(exc.position, 0)) + 1
+        raise InputError.single(errors.YAML_SYNTAX, f"character #x{exc.character:04x} is not allowed in YAML",
+                                path, line) from None
     if node is None:
         raise InputError.single(errors.EMPTY_FILE, "the file holds no data", path)
+    _check_aliases(node, path)
     problems: list[Problem] = []
     lines: dict[Loc, int] = {}
     data = _build(node, (), lines, problems, path)
@@ -169,6 +263,9 @@ def load_file(path: str | Path) -> Loaded:
     if suffix not in (".yaml", ".yml", ".json"):
         raise InputError.single(errors.UNSUPPORTED_FILE, f"unsupported file type {suffix or '(none)'!r}",
                                 shown, hint="use .yaml, .yml or .json")
+    size = p.stat().st_size
+    if size > MAX_BYTES:  # refused before reading it
+        raise _too_large(size, shown)
     try:
         text = p.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:

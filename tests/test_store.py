@@ -70,8 +70,8 @@ class _Screening:
 
 
 @pytest.fixture
-def store(tmp_path):
-    s = Store(sqlite_url(tmp_path / "db" / "ipsdg.sqlite"))
+def store(database_url):  # SQLite and PostgreSQL (tests/conftest.py)
+    s = Store(database_url)
     yield s
     s.close()
 
@@ -170,3 +170,47 @@ def test_concurrent_writers_all_land(store):
     assert store.count() == 20
     assert len(store.latest_per_deal()) == 5
     assert sorted(s.user for s in store.summaries()) == sorted(f"u{i}" for i in range(20))
+
+
+def test_sigkill_mid_writes_leaves_only_whole_records(database_url):
+    """A writer process killed while saving screenings (on SQLite and PostgreSQL): each stored screening
+    has all its rows, and the database takes new writes."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import textwrap
+    import time
+    from pathlib import Path
+
+    script = textwrap.dedent(f"""
+        import sys
+        from engine.store import Store
+        from tests.test_store import _Finding, _Screening
+        store = Store({database_url!r})
+        for i in range(100000):
+            findings = [_Finding(f"R{{k}}", "r", "flag", "fired") for k in range(40)]
+            store.save(_Screening(f"d{{i % 7}}", findings=findings), deal_text="x" * 5000, deal_filename="k.yaml")
+            if i == 5:
+                print("writing", flush=True)
+    """)
+    root = Path(__file__).resolve().parents[1]
+    proc = subprocess.Popen([sys.executable, "-c", script], cwd=root, stdout=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONPATH": str(root)})
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "writing"
+    time.sleep(0.3)  # let it get well into further writes
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    proc.stdout.close()
+    store = Store(database_url)
+    try:
+        total = store.count()
+        assert total >= 6
+        with store.engine.connect() as conn:
+            per = conn.execute(sa.select(store_mod.screening_findings.c.screening_id, sa.func.count())
+                               .group_by(store_mod.screening_findings.c.screening_id)).all()
+        assert len(per) == total and {n for _, n in per} == {40}
+        new_id = store.save(_Screening("after"), deal_text="", deal_filename="after.yaml")
+        assert store.get(new_id).summary.deal_id == "after"
+    finally:
+        store.close()

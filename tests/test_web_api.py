@@ -25,8 +25,8 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 @pytest.fixture
-def app(tmp_path):
-    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'api.sqlite'}",
+def app(tmp_path, database_url):  # SQLite and PostgreSQL (tests/conftest.py)
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url,
                       "MAX_CONTENT_LENGTH": 2 * 1024 * 1024, "UPLOAD_TMP": str(tmp_path)})
 
     @app.get("/api/v1/_boom")

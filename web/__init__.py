@@ -16,14 +16,20 @@ from typing import Any
 from flask import Flask
 
 from engine.store import Store, sqlite_url
-from web import csrf, errors, templating
+from web import auth, csrf, errors, security, templating
 from web.services import EXAMPLES_DIR, Services
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
+def default_database_url() -> str:
+    """The SQLite file ``ipsdg serve`` uses without --db (instance/ipsdg.sqlite beside the project)."""
+    return sqlite_url(Path(Flask(__name__, instance_relative_config=True).instance_path) / "ipsdg.sqlite")
+
+
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the app. Config keys: DATABASE_URL, MAX_CONTENT_LENGTH, SECRET_KEY, RULESETS_DIR, EXAMPLES_DIR."""
+    """Build the app. Config keys: DATABASE_URL, MAX_CONTENT_LENGTH, SECRET_KEY, RULESETS_DIR, EXAMPLES_DIR,
+    ALLOWED_HOSTS (Host names served; default the loopback names), AUTH_REQUIRED (sign-in for everything)."""
     app = Flask(__name__, instance_relative_config=True)
     app.config.update(
         MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES,
@@ -34,12 +40,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         UPLOAD_TMP=tempfile.gettempdir(),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        ALLOWED_HOSTS=None,  # None: 127.0.0.1, localhost, ::1 (web/security.py)
+        AUTH_REQUIRED=False,
     )
     app.config.update(config or {})
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep the documented field order
     # Flask 3.1 caps non-file form fields separately; keep it in line with the upload limit.
     app.config.setdefault("MAX_FORM_MEMORY_SIZE", 1024 * 1024)
-    url = app.config["DATABASE_URL"] or sqlite_url(Path(app.instance_path) / "ipsdg.sqlite")
+    url = app.config["DATABASE_URL"] or default_database_url()
     app.extensions["ipsdg"] = Services(
         store=Store(url),
         templates=templating.environment(),
@@ -55,6 +63,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(portfolio.bp)
     app.register_blueprint(rules.bp)
     app.register_blueprint(api_bp)
+    security.init_app(app)
     csrf.init_app(app)
+    auth.init_app(app)
     errors.init_app(app)
     return app

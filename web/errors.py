@@ -15,7 +15,8 @@ from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntit
 from engine.errors import InputError, Problem
 
 # HTTP status -> stable API error code
-CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "payload_too_large",
+CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+         413: "payload_too_large",
          415: "unsupported_media_type", 422: "invalid_input", 500: "internal_error"}
 
 

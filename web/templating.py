@@ -14,7 +14,7 @@ from flask import get_flashed_messages, request, url_for
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader
 
 from engine import report
-from web import csrf
+from web import auth, csrf
 
 WEB_TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -25,8 +25,26 @@ def environment() -> Environment:
     env = base.overlay(loader=ChoiceLoader([FileSystemLoader(str(WEB_TEMPLATES)), base.loader]))
     env.globals = dict(base.globals)
     env.filters = dict(base.filters)
-    env.globals.update(url_for=url_for, csrf_token=csrf.token, get_flashed_messages=get_flashed_messages)
+    env.globals.update(url_for=url_for, csrf_token=csrf.token, get_flashed_messages=get_flashed_messages,
+                       current_user=auth.current_user, shown_path=shown_path)
     return env
+
+
+def shown_path(path: str | Path | None) -> str:
+    """A server file as pages may show it: relative to the project or the rules folder, never absolute."""
+    if not path:
+        return ""
+    p = Path(path)
+    from web.services import services
+
+    rules_dir = services().rulesets_dir
+    roots = [Path(rules_dir).resolve().parent] if rules_dir else []
+    for root in [*roots, Path(__file__).resolve().parents[1]]:
+        try:
+            return p.resolve().relative_to(root).as_posix()
+        except ValueError:
+            continue
+    return p.name
 
 
 def render(name: str, **context: Any) -> str:

@@ -65,6 +65,26 @@ def read_deal_upload(upload: FileStorage) -> DealUpload:
     return DealUpload(text=text, name=name)
 
 
+STALE_SECONDS = 3600  # an upload folder this old belongs to no running request (they take seconds)
+
+
+def clean_stale_uploads(tmp_root: Path, older_than: float = STALE_SECONDS) -> int:
+    """Remove upload folders a crashed server left behind (``ipsdg-upload-*``); returns how many."""
+    import shutil
+    import time
+
+    removed = 0
+    cutoff = time.time() - older_than
+    for folder in Path(tmp_root).glob("ipsdg-upload-*"):
+        try:
+            if folder.is_dir() and not folder.is_symlink() and folder.stat().st_mtime < cutoff:
+                shutil.rmtree(folder)
+                removed += 1
+        except OSError:
+            continue  # another process removed it, or it is not ours to remove
+    return removed
+
+
 def read_document_uploads(uploads: Iterable[FileStorage], tmp_root: Path) -> list[Document]:
     """Read every uploaded document; every unreadable one is reported, together, as problems."""
     documents: list[Document] = []

@@ -58,6 +58,7 @@ def main() -> None:
 
 # Command modules register on import; keep this list sorted.
 from engine.cli import batch as _batch  # noqa: E402,F401
+from engine.cli import db as _db  # noqa: E402,F401
 from engine.cli import deal as _deal  # noqa: E402,F401
 from engine.cli import demo as _demo  # noqa: E402,F401
 from engine.cli import extract as _extract  # noqa: E402,F401
@@ -66,5 +67,6 @@ from engine.cli import rules_diff as _rules_diff  # noqa: E402,F401
 from engine.cli import screen as _screen  # noqa: E402,F401
 from engine.cli import sdg as _sdg  # noqa: E402,F401
 from engine.cli import serve as _serve  # noqa: E402,F401
+from engine.cli import users as _users  # noqa: E402,F401
 from engine.cli import validate as _validate  # noqa: E402,F401
 from engine.cli import value as _value  # noqa: E402,F401

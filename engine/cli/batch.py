@@ -44,8 +44,12 @@ def batch(portfolio: Path, output: Path | None, workers: int | None, as_of: date
             elapsed = time.perf_counter() - started
             bar.update(n, f"{(bar.pos + n) / elapsed:,.0f} deals/s" if elapsed else None)
 
-        result = run_batch(portfolio, rulesets_dir=rulesets_dir, as_of=day, workers=workers or os.cpu_count() or 1,
-                           progress=advance, items=items)
+        try:
+            result = run_batch(portfolio, rulesets_dir=rulesets_dir, as_of=day,
+                               workers=workers or os.cpu_count() or 1, progress=advance, items=items)
+        except KeyboardInterrupt:  # Ctrl-C: the shell convention 128 + SIGINT, not click's "Aborted!" exit 1
+            click.echo("\ninterrupted; nothing was written", err=True)
+            sys.exit(130)
     if output is None:
         click.echo(result.table.to_csv(index=False), nl=False)
         for row in result.errors.itertuples():

@@ -66,8 +66,12 @@ def demo(examples_dir: Path, out: Path, as_of: datetime | None, host: str, port:
     if failed:
         sys.exit(2)
     if not no_serve:
-        from werkzeug.serving import run_simple
+        from engine.cli.serve import check_exposure, run_server
 
+        refused = check_exposure(host, False, 0, ())
+        if refused:  # the demo is single-user and signs nobody in: loopback only
+            click.echo(f"ipsdg demo: {refused}", err=True)
+            sys.exit(2)
         click.echo(f"serving the web app on http://{host}:{port}/ (portfolio: http://{host}:{port}/portfolio; "
                    "Ctrl-C to stop)")
-        run_simple(host, port, app, threaded=True)
+        run_server(app, host, port)

@@ -32,6 +32,7 @@ Booleans are true/false (or yes/no, 1/0); dates are YYYY-MM-DD; lists are separa
 from __future__ import annotations
 
 import csv
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -95,6 +96,10 @@ def read_rows(path: Path) -> Iterator[Row]:
         return
     from openpyxl import load_workbook
 
+    from engine.documents import check_archive
+
+    if zipfile.is_zipfile(path):  # decompressed sizes bounded before openpyxl parses any XML
+        check_archive(path, shown)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several unrelated types for a bad file

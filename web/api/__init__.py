@@ -7,6 +7,7 @@ The OpenAPI description beside these routes (openapi.py) is tested to cover each
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request, url_for
@@ -17,6 +18,7 @@ from web import runs
 from web.api.openapi import spec
 from web.errors import api_error
 from web.services import services
+from web.templating import shown_path
 from web.uploads import read_deal_upload, read_document_uploads
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -68,13 +70,24 @@ def get_screening(screening_id: int) -> Any:
 
 @bp.get("/screenings")
 def list_screenings() -> Any:
-    limit = min(max(request.args.get("limit", 100, type=int) or 100, 1), MAX_LIMIT)
-    offset = max(request.args.get("offset", 0, type=int) or 0, 0)
+    limit = _paging("limit", 100, 1, MAX_LIMIT)
+    offset = _paging("offset", 0, 0, 2**63 - 1)
     deal_id = request.args.get("deal") or None
     store = services().store
     items = store.summaries(deal_id=deal_id, limit=limit, offset=offset)
     return jsonify({"items": [s.model_dump(mode="json") for s in items], "total": store.count(deal_id=deal_id),
                     "limit": limit, "offset": offset})
+
+
+def _paging(name: str, default: int, low: int, high: int) -> int:
+    """A paging parameter as the OpenAPI description states it: an integer in [low, high], or 422."""
+    text = request.args.get(name)
+    if text is None or text == "":
+        return default
+    value = int(text) if re.fullmatch(r"-?[0-9]{1,19}", text) else None
+    if value is None or not low <= value <= high:
+        raise InputError.single("invalid_value", f"{text[:40]!r} is not an integer from {low} to {high}", name)
+    return value
 
 
 @bp.post("/extract")
@@ -100,7 +113,7 @@ def _rule_json(rule: Any, counts: dict[str, int]) -> dict[str, Any]:
         "effective": rule.effective.model_dump(mode="json", by_alias=True) if rule.effective else None,
         "parameters": [{"name": p.name, "unit": p.unit, "reference": p.reference.model_dump(mode="json"),
                         "values": [{"from": d.isoformat(), "value": v} for d, v in p.values]} for p in params],
-        "source": {"path": rule.path, "line": rule.line},
+        "source": {"path": shown_path(rule.path), "line": rule.line},
         "fired_on_screenings": counts.get(rule.id, 0),
     }
 
