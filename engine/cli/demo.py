@@ -44,7 +44,7 @@ def demo(examples_dir: Path, out: Path, as_of: datetime | None, host: str, port:
     stored = {row.summary.deal_filename: row.summary.id for row in store.latest_per_deal()}
     day = as_of.date() if as_of is not None else EXAMPLES_AS_OF
     paths = sorted(p for p in examples_dir.iterdir() if p.suffix in (".yaml", ".yml", ".json"))
-    click.echo(f"{'deal':40} {'verdict':12} {'grade':5} {'ESG':>5}  top SDGs")
+    click.echo(f"{'deal':42} {'ICMA':28} {'EU GBS':13} {'SDG':12} {'credit':10}  top SDGs")
     failed = 0
     for path in paths:
         try:
@@ -60,7 +60,10 @@ def demo(examples_dir: Path, out: Path, as_of: datetime | None, host: str, port:
         if previous is None or previous.screening_json != result.model_dump_json():
             store.save(result, deal_text=path.read_text(encoding="utf-8"), deal_filename=path.name, user="demo")
         top = ", ".join(f"{s.sdg} ({s.score:g})" for s in result.top_sdgs) or "none"
-        click.echo(f"{result.deal_id:40} {result.verdict:12} {result.grade:5} {result.esg_score:>5.1f}  {top}")
+        o = result.opinions
+        icma, eu_gbs, sdg, credit = ((o.icma.status, o.eu_gbs.status, o.sdg.grade, o.credit.status) if o is not None
+                                     else ("-", "-", "-", "-"))
+        click.echo(f"{result.deal_id:42} {icma:28} {eu_gbs:13} {sdg:12} {credit:10}  {top}")
     click.echo(f"\nscreened {len(paths) - failed} of {len(paths)} example deals as of {day}; "
                f"reports (HTML, Markdown, JSON) in {out}/; stored in {store.url}")
     if failed:
