@@ -45,10 +45,12 @@ def _run(folder: Path, workers: int) -> None:
     from engine.portfolio import run_batch
 
     result = run_batch(folder, as_of=AS_OF, workers=workers)
-    parent = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024 if workers > 1 else 0.0
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    parent = own.ru_maxrss / 1024
+    child = result.worker_mb  # workers fork from a fork server, not from us: they report their own peak
     print(json.dumps({"deals": result.total, "ok": len(result.table), "failed": len(result.errors),
-                      "seconds": result.seconds, "rate": result.rate, "parent_mb": parent, "child_mb": child,
+                      "seconds": result.seconds, "rate": result.rate,
+                      "cpu": own.ru_utime + own.ru_stime + result.worker_cpu, "parent_mb": parent, "child_mb": child,
                       "peak_mb": parent + child * workers}))
 
 
@@ -86,7 +88,8 @@ def main() -> int:
         two = _measure(plain, 2)
         print(f"\n{args.n:,} generated deals, deal data only (as of {AS_OF}):")
         for name, r in (("1 worker ", one), ("2 workers", two)):
-            print(f"  {name}: {r['rate']:8.1f} deals/s  {r['seconds']:7.1f} s  ok {r['ok']:.0f}  failed "
+            print(f"  {name}: {r['rate']:8.1f} deals/s  {r['seconds']:7.1f} s wall  {r['cpu']:6.1f} s CPU "
+                  f"(all processes)  ok {r['ok']:.0f}  failed "
                   f"{r['failed']:.0f}  peak {r['peak_mb']:.0f} MB (parent {r['parent_mb']:.0f} + "
                   f"worker {r['child_mb']:.0f})")
         ratio = two["rate"] / one["rate"] if one["rate"] else 0.0
