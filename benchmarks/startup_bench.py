@@ -1,0 +1,75 @@
+"""Cold-start CPU time of the ``ipsdg`` commands (issue 17, item 1): min and median of 3 fresh processes.
+
+    python benchmarks/startup_bench.py
+
+CPU seconds (user + system of the child process, from ``resource``), not wall time: the
+machine is shared, so wall time moves with the load. Figures:
+
+- ``import engine.cli``: what every command pays before it runs.
+- ``ipsdg validate`` of one example deal (goal < 0.5 s CPU).
+- ``ipsdg screen`` of one example deal with its offering circular (goal < 1.5 s CPU).
+- The YAML fast path against the ruamel path in this process: every shipped rule, lexicon and
+  deal file parsed both ways (libyaml composes ordinary files; ruamel reports problems).
+"""
+
+from __future__ import annotations
+
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from unittest import mock
+
+ROOT = Path(__file__).resolve().parents[1]
+DEAL = ROOT / "examples" / "deals" / "solaris-green-patent-abs.yaml"
+RUNS = 3
+
+
+def _cpu(args: list[str]) -> float:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(args, check=True, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def _line(name: str, args: list[str], goal: float | None = None) -> None:
+    times = [_cpu(args) for _ in range(RUNS)]
+    verdict = "" if goal is None else f"  goal < {goal} s: {'met' if min(times) < goal else 'NOT met'}"
+    print(f"  {name:<34} min {min(times):5.2f} s  median {statistics.median(times):5.2f} s CPU{verdict}")
+
+
+def _yaml_ratio() -> None:
+    from engine import yamlio
+
+    files = sorted(p for d in ("rulesets", "examples/deals") for p in (ROOT / d).rglob("*.yaml"))
+    texts = [(str(p), p.read_text(encoding="utf-8")) for p in files]
+
+    def parse_all() -> float:
+        start = time.process_time()
+        for path, text in texts:
+            yamlio.parse_text(text, path)
+        return time.process_time() - start
+
+    fast = min(parse_all() for _ in range(RUNS))
+    with mock.patch.object(yamlio, "_fast_compose", lambda text: None):
+        slow = min(parse_all() for _ in range(RUNS))
+    print(f"  parse {len(texts)} shipped YAML files:     libyaml path {fast:5.2f} s, ruamel path {slow:5.2f} s "
+          f"CPU ({slow / fast:.1f}x)")
+
+
+def main() -> int:
+    py = sys.executable
+    print(f"cold start, CPU seconds of a fresh process (min/median of {RUNS}):")
+    _line("python -c pass (interpreter)", [py, "-c", "pass"])
+    _line("import engine.cli", [py, "-c", "import engine.cli"])
+    _line("ipsdg validate (one deal)", [py, "-m", "engine.cli", "validate", str(DEAL)], goal=0.5)
+    _line("ipsdg screen (one deal + document)", [py, "-m", "engine.cli", "screen", str(DEAL), "--as-of",
+                                                  "2026-12-01"], goal=1.5)
+    _yaml_ratio()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
