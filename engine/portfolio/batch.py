@@ -1,9 +1,11 @@
 """Screen a whole portfolio in worker processes and build the results table.
 
-Each worker loads the rule book once (pool initialiser), then loads and screens
-deals in chunks. Deals without documents take the deal-data-only path (no
-document reading, no NLP). A deal that fails to load or screen becomes error
-rows (source, line, code, reason) and the rest go on. Rows are sorted by deal id,
+Workers fork from a fork server that imported the screening code and loaded the
+shipped policy once (``engine.portfolio.preload``); each worker's initialiser then
+only looks the rule book up, and the worker loads and screens deals in chunks.
+Deals without documents take the deal-data-only path (no document reading, no
+NLP). A deal that fails to load or screen becomes error rows (source, line, code,
+reason) and the rest go on. Rows are sorted by deal id,
 so the table does not depend on the worker count or on completion order.
 """
 
