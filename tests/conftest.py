@@ -19,3 +19,11 @@ def repo_root() -> Path:
 def deal_fixtures() -> Path:
     """tests/fixtures/deals: minimal.yaml (valid), several_problems.yaml and bad/ (one file per failure mode)."""
     return ROOT / "tests" / "fixtures" / "deals"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_policy_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Compiled rule books go to a temporary folder, not the user's ~/.cache/ipsdg (engine.rules.diskcache)."""
+    import os
+
+    os.environ["IPSDG_CACHE_DIR"] = str(tmp_path_factory.mktemp("ipsdg-cache"))

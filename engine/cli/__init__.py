@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import os
 import sys
 from collections.abc import Callable
 from datetime import date, datetime
@@ -83,5 +84,9 @@ class LazyGroup(click.Group):
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="ipsdg")
-def main() -> None:
+@click.option("--cache", metavar="DIR", default=None,
+              help="Folder for compiled rule books (default: $IPSDG_CACHE_DIR, else ~/.cache/ipsdg); 'none': off.")
+def main(cache: str | None) -> None:
     """ipsdg: SDG compliance and ESG screening of IP-backed securities."""
+    if cache is not None:  # through the environment, so batch workers and the web app's threads see it too
+        os.environ["IPSDG_CACHE_DIR"] = cache
