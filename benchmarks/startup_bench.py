@@ -14,10 +14,12 @@ machine is shared, so wall time moves with the load. Figures:
 
 from __future__ import annotations
 
+import os
 import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from unittest import mock
@@ -59,6 +61,27 @@ def _yaml_ratio() -> None:
           f"CPU ({slow / fast:.1f}x)")
 
 
+def _cache_ratio() -> None:
+    """The compiled rule book: built from the files (cache miss) against unpickled (hit), in fresh processes."""
+    code = ("import time, engine.rules as r; t = time.process_time(); r.load_rulebook(); "
+            "print(time.process_time() - t)")
+    with tempfile.TemporaryDirectory() as folder:
+        env = {**os.environ, "IPSDG_CACHE_DIR": folder}
+
+        def run() -> float:
+            out = subprocess.run([sys.executable, "-c", code], check=True, env=env, capture_output=True, text=True)
+            return float(out.stdout.strip())
+
+        miss = []
+        for _ in range(RUNS):
+            for entry in Path(folder).glob("*.pickle"):
+                entry.unlink()
+            miss.append(run())
+        hit = [run() for _ in range(RUNS)]
+    print(f"  load_rulebook() in a fresh process: cache miss {min(miss) * 1000:5.0f} ms, hit {min(hit) * 1000:5.0f} ms "
+          f"CPU ({min(miss) / min(hit):.1f}x)")
+
+
 def main() -> int:
     py = sys.executable
     print(f"cold start, CPU seconds of a fresh process (min/median of {RUNS}):")
@@ -68,6 +91,7 @@ def main() -> int:
     _line("ipsdg screen (one deal + document)", [py, "-m", "engine.cli", "screen", str(DEAL), "--as-of",
                                                   "2026-12-01"], goal=1.5)
     _yaml_ratio()
+    _cache_ratio()
     return 0
 
 
