@@ -97,3 +97,28 @@ def test_the_cache_option_picks_the_folder(tmp_path: Path, monkeypatch: pytest.M
     result = CliRunner().invoke(main, ["--cache", str(chosen), "rules", "check"])
     assert result.exit_code == 0, result.output
     assert list(chosen.glob("rulebook-*.pickle")) and not (tmp_path / "unused").exists()
+
+
+def test_the_sdg_tagger_is_cached_by_its_lexicon_files(tmp_path: Path, cache: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from engine import screen
+    from engine.sdg import lexicon, load_tagger
+
+    folder = tmp_path / "lexicons" / "sdg"
+    shutil.copytree(lexicon.DEFAULT_DIR, folder)
+    monkeypatch.setattr(lexicon, "DEFAULT_DIR", folder)
+    text = "Rooftop solar and mini-grids bring electricity to rural clinics."
+    screen._tagger.cache_clear()
+    built = screen._tagger()
+    assert list(cache.glob("sdg-tagger-*.pickle"))
+    screen._tagger.cache_clear()
+    monkeypatch.setattr(screen, "load_tagger", lambda: pytest.fail("the lexicons were compiled again"))
+    again = screen._tagger()
+    assert again is not built and repr(again.tag(text)) == repr(built.tag(text))
+    edited = sorted(folder.glob("*.yaml"))[-1]
+    edited.write_text(edited.read_text() + "\n")  # any edit, even a blank line, is a new key
+    screen._tagger.cache_clear()
+    monkeypatch.setattr(screen, "load_tagger", load_tagger)
+    assert repr(screen._tagger().tag(text)) == repr(built.tag(text))
+    assert len(list(cache.glob("sdg-tagger-*.pickle"))) == 1
+    screen._tagger.cache_clear()

@@ -1,7 +1,8 @@
 """Built policy objects kept on disk between runs, keyed by the content of what they were built from.
 
 A second ``ipsdg screen`` (or a batch worker, or a server restart) unpickles the rule
-book in ~8 ms instead of reading, checking and building every rule file (~85 ms). The
+book in ~8 ms instead of reading, checking and building every rule file (~85 ms), and
+the shipped SDG tagger in ~0.1 s instead of compiling its lexicons (~0.26 s). The
 key is a SHA-256 of the policy files' content hash (so any edit, even one that keeps
 the modification time, makes a new key), the folder, the Python version and the source
 of the engine modules whose objects are stored (so upgrading ipsdg never reads an old
@@ -32,7 +33,7 @@ T = TypeVar("T")
 FORMAT = "1"
 _ENGINE = Path(__file__).resolve().parents[1]
 # The modules whose classes a cached rule book holds: their source is part of every key.
-_CODE = ("rules/*.py", "models/*.py", "yamlio.py", "errors.py", "precision.py")
+_CODE = ("rules/*.py", "models/*.py", "sdg/*.py", "nlp.py", "yamlio.py", "errors.py", "precision.py")
 _override: str | None = None
 _code_hash: str | None = None
 
@@ -62,6 +63,15 @@ def _code() -> str:
                 digest.update(path.read_bytes())
         _code_hash = digest.hexdigest()
     return _code_hash
+
+
+def content_hash(paths: list[Path]) -> str:
+    """SHA-256 over the names and bytes of ``paths`` (missing files count as empty)."""
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(str(path).encode())
+        digest.update(path.read_bytes() if path.is_file() else b"")
+    return digest.hexdigest()
 
 
 def entry(kind: str, folder: str, content: str) -> Path | None:
