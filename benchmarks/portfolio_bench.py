@@ -17,6 +17,7 @@ import argparse
 import cProfile
 import io
 import json
+import os
 import pstats
 import resource
 import subprocess
@@ -41,15 +42,33 @@ def _measure(folder: Path, workers: int) -> dict[str, float]:
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
+def _forkserver() -> tuple[float, float]:
+    """CPU seconds and peak MB of multiprocessing's fork server (its preload), from /proc on Linux; 0 without one."""
+    from multiprocessing import forkserver
+
+    pid = getattr(forkserver._forkserver, "_forkserver_pid", None)
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        hwm = [line for line in Path(f"/proc/{pid}/status").read_text().splitlines() if line.startswith("VmHWM:")]
+    except (OSError, IndexError):
+        return 0.0, 0.0
+    cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+    return cpu, int(hwm[0].split()[1]) / 1024 if hwm else 0.0
+
+
 def _run(folder: Path, workers: int) -> None:
     from engine.portfolio import run_batch
 
     result = run_batch(folder, as_of=AS_OF, workers=workers)
-    parent = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024 if workers > 1 else 0.0
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    parent = own.ru_maxrss / 1024
+    child = result.worker_mb  # workers fork from a fork server, not from us: they report their own peak
+    server_cpu, server_mb = _forkserver() if workers > 1 else (0.0, 0.0)
     print(json.dumps({"deals": result.total, "ok": len(result.table), "failed": len(result.errors),
-                      "seconds": result.seconds, "rate": result.rate, "parent_mb": parent, "child_mb": child,
-                      "peak_mb": parent + child * workers}))
+                      "seconds": result.seconds, "rate": result.rate,
+                      "cpu": own.ru_utime + own.ru_stime + result.worker_cpu + server_cpu,
+                      "parent_mb": parent, "child_mb": child, "server_mb": server_mb,
+                      "peak_mb": parent + child * workers + server_mb}))
 
 
 def _profile(folder: Path, limit: int = 300) -> None:
@@ -86,9 +105,10 @@ def main() -> int:
         two = _measure(plain, 2)
         print(f"\n{args.n:,} generated deals, deal data only (as of {AS_OF}):")
         for name, r in (("1 worker ", one), ("2 workers", two)):
-            print(f"  {name}: {r['rate']:8.1f} deals/s  {r['seconds']:7.1f} s  ok {r['ok']:.0f}  failed "
+            print(f"  {name}: {r['rate']:8.1f} deals/s  {r['seconds']:7.1f} s wall  {r['cpu']:6.1f} s CPU "
+                  f"(all processes)  ok {r['ok']:.0f}  failed "
                   f"{r['failed']:.0f}  peak {r['peak_mb']:.0f} MB (parent {r['parent_mb']:.0f} + "
-                  f"worker {r['child_mb']:.0f})")
+                  f"worker {r['child_mb']:.0f} x workers + fork server {r['server_mb']:.0f})")
         ratio = two["rate"] / one["rate"] if one["rate"] else 0.0
         print(f"  scaling 2 vs 1 workers: {ratio:.2f}x (target >= 1.7x); 2-worker rate target >= 300 deals/s: "
               f"{'met' if two['rate'] >= 300 else 'NOT met'}; peak < 1 GB: "

@@ -34,7 +34,14 @@ from engine.valuation import value_deal
 
 @lru_cache(maxsize=1)
 def _tagger() -> Tagger:
-    return load_tagger()  # defaultdefault_extractor() caches itself; the tagger does not
+    """The shipped SDG tagger, kept in the disk cache by its lexicon files' content (and spaCy's version)."""
+    from spacy.about import __version__ as spacy_version
+
+    from engine.rules import diskcache
+    from engine.sdg.lexicon import DEFAULT_CATALOGUE, DEFAULT_DIR
+
+    content = diskcache.content_hash([*sorted(DEFAULT_DIR.rglob("*.y*ml")), DEFAULT_CATALOGUE]) + spacy_version
+    return diskcache.load_or_build("sdg-tagger", str(DEFAULT_DIR), content, load_tagger, Tagger)
 
 
 @dataclass(frozen=True)

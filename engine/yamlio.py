@@ -35,6 +35,12 @@ from ruamel.yaml.reader import ReaderError
 from engine import errors
 from engine.errors import InputError, Problem
 
+try:  # libyaml through PyYAML: the happy path's parser (ruamel's pure-Python scanner is ~10x slower)
+    import yaml as _pyyaml
+    from yaml._yaml import CParser as _CParser
+except ImportError:  # pragma: no cover - PyYAML without libyaml: every file takes the ruamel path
+    _pyyaml = None
+
 Loc = tuple[str | int, ...]
 
 _SKIP = object()  # a value already reported as a problem; dropped so validation does not report it again
@@ -64,7 +70,7 @@ class Loaded:
         return None
 
 
-def _scalar(node: ScalarNode) -> Any:
+def _scalar(node: Any) -> Any:  # a ruamel or a PyYAML ScalarNode
     tag, value = node.tag or "", node.value  # an unresolved tag falls through to "unsupported YAML tag"
     if tag.endswith(":str"):
         return value
@@ -102,24 +108,29 @@ class _BadDate(ValueError):
     pass
 
 
+_SCALARS: tuple[type[Any], ...] = (ScalarNode,) if _pyyaml is None else (ScalarNode, _pyyaml.ScalarNode)
+_SEQUENCES: tuple[type[Any], ...] = (SequenceNode,) if _pyyaml is None else (SequenceNode, _pyyaml.SequenceNode)
+_MAPPINGS: tuple[type[Any], ...] = (MappingNode,) if _pyyaml is None else (MappingNode, _pyyaml.MappingNode)
+
+
 def _build(node: Node, loc: Loc, lines: dict[Loc, int], problems: list[Problem], path: str) -> Any:
     lines.setdefault(loc, node.start_mark.line + 1)
-    if isinstance(node, ScalarNode):
+    if isinstance(node, _SCALARS):
         try:
             return _scalar(node)
         except ValueError as exc:
             code = errors.BAD_DATE if isinstance(exc, _BadDate) else errors.INVALID_VALUE
             problems.append(Problem(code, str(exc), path, node.start_mark.line + 1, loc))
             return _SKIP
-    if isinstance(node, SequenceNode):
+    if isinstance(node, _SEQUENCES):
         items = [_build(item, (*loc, i), lines, problems, path) for i, item in enumerate(node.value)]
         return [None if item is _SKIP else item for item in items]
-    if isinstance(node, MappingNode):
+    if isinstance(node, _MAPPINGS):
         out: dict[Any, Any] = {}
         first_line: dict[Any, int] = {}
         for key_node, value_node in node.value:
             key_line = key_node.start_mark.line + 1
-            if not isinstance(key_node, ScalarNode):
+            if not isinstance(key_node, _SCALARS):
                 problems.append(Problem(errors.INVALID_VALUE, "mapping keys must be plain scalars",
                                         path, key_line, loc))
                 continue
@@ -213,6 +224,68 @@ def _depth_line(text: str) -> int | None:
     return None
 
 
+# --- fast path: libyaml composes, the same _build types the values -----------------------------------------
+
+# Only a document that is plainly ordinary takes the fast path; anything else (aliases, deep nesting, a
+# %YAML directive, any problem at all) is parsed again by ruamel below, which reports it with its line and
+# applies the input bounds. The numbers are ours: they keep libyaml's recursive composer far from the C stack.
+_FAST_MAX_CHARS = 1024 * 1024
+_FAST_MAX_FLOW = 4096  # '[' plus '{' in the text: flow nesting is the only deep nesting short text can hold
+_FAST_MAX_DEPTH = 64
+
+
+def _core_schema() -> Any:
+    """A libyaml loader class that types plain scalars by ruamel's YAML 1.2 core-schema resolvers."""
+    from ruamel.yaml.resolver import implicit_resolvers
+
+    class _Loader(_CParser, _pyyaml.resolver.BaseResolver):  # type: ignore[misc]
+        yaml_implicit_resolvers: dict[Any, list[tuple[str, Any]]] = {}
+
+        def __init__(self, text: str) -> None:
+            _CParser.__init__(self, text)
+            _pyyaml.resolver.BaseResolver.__init__(self)
+
+    for versions, tag, regexp, first in implicit_resolvers:
+        if (1, 2) in versions:
+            for char in first:
+                _Loader.yaml_implicit_resolvers.setdefault(char, []).append((str(tag), regexp))
+    return _Loader
+
+
+_FastLoader: Any = None
+
+
+def _fast_compose(text: str) -> Any:
+    """The libyaml node tree of an ordinary document, or None to take the ruamel path."""
+    global _FastLoader
+    if (_pyyaml is None or len(text) > _FAST_MAX_CHARS or "%YAML" in text or "\t" in text  # ruamel refuses some tabs
+            or text.count("[") + text.count("{") > _FAST_MAX_FLOW):
+        return None
+    if _FastLoader is None:
+        _FastLoader = _core_schema()
+    loader = _FastLoader(text)
+    try:
+        root = loader.get_single_node()
+    except Exception:  # noqa: BLE001 - any complaint is reported by the ruamel path, with its wording
+        return None
+    finally:
+        loader.dispose()
+    if root is None:
+        return None
+    seen: set[int] = set()
+    stack = [(root, 1)]
+    while stack:  # no node twice (an alias) and no deep nesting: those are the ruamel path's to bound
+        node, depth = stack.pop()
+        if id(node) in seen or depth > _FAST_MAX_DEPTH:
+            return None
+        seen.add(id(node))
+        if isinstance(node, _pyyaml.SequenceNode):
+            stack.extend((child, depth + 1) for child in node.value)
+        elif isinstance(node, _pyyaml.MappingNode):
+            stack.extend((part, depth + 1) for pair in node.value for part in pair)
+    return root
+
+
 def parse_text(text: str, path: str, *, json_only: bool = False) -> Loaded:
     """Parse YAML (or JSON, a subset) text; raise InputError listing every problem."""
     size = len(text.encode("utf-8")) if len(text) * 4 > MAX_BYTES else len(text)
@@ -228,6 +301,13 @@ def parse_text(text: str, path: str, *, json_only: bool = False) -> Loaded:
                                     _depth_line(text)) from None
     if not text.strip():
         raise InputError.single(errors.EMPTY_FILE, "the file is empty", path)
+    fast = _fast_compose(text)
+    if fast is not None:
+        fast_problems: list[Problem] = []
+        fast_lines: dict[Loc, int] = {}
+        fast_data = _build(fast, (), fast_lines, fast_problems, path)
+        if not fast_problems:
+            return Loaded(data=fast_data, path=path, lines=fast_lines)
     yaml = YAML(typ="safe", pure=True)
     yaml.max_depth = MAX_DEPTH
     try:

@@ -55,3 +55,11 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path):
         with admin.connect() as conn:
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.dispose()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_policy_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Compiled rule books go to a temporary folder, not the user's ~/.cache/ipsdg (engine.rules.diskcache)."""
+    import os
+
+    os.environ["IPSDG_CACHE_DIR"] = str(tmp_path_factory.mktemp("ipsdg-cache"))

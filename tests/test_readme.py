@@ -16,10 +16,11 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 def _command(words: list[str]) -> click.Command | None:
     command: click.Command = main
-    for word in words:
-        if not isinstance(command, click.Group) or word not in command.commands:
+    for word in words:  # get_command, not .commands: main imports a command's module on first use
+        found = command.get_command(click.Context(command), word) if isinstance(command, click.Group) else None
+        if found is None:
             return command if command is not main else None
-        command = command.commands[word]
+        command = found
     return command
 
 

@@ -2,11 +2,15 @@
 
 Commands live in sibling modules and register themselves on ``main``; bad input
 becomes one line per problem on stderr and exit code 2, never a traceback.
+``main`` imports a command's module only when that command runs (or help lists
+them all), so ``ipsdg validate`` never pays for spaCy or pandas.
 """
 
 from __future__ import annotations
 
 import functools
+import importlib
+import os
 import sys
 from collections.abc import Callable
 from datetime import date, datetime
@@ -50,23 +54,42 @@ def say_as_of(day: date, given: datetime | None, default: str = "today") -> None
     click.echo(f"as of {day.isoformat()} ({source})", err=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# Command name -> the modules that register it on import; keep this sorted. `rules diff` lives in its own module.
+COMMANDS: dict[str, tuple[str, ...]] = {
+    "audit": ("users",),
+    "batch": ("batch",),
+    "db": ("db",),
+    "deal": ("deal",),
+    "demo": ("demo",),
+    "extract": ("extract",),
+    "rules": ("rules", "rules_diff"),
+    "screen": ("screen",),
+    "sdg": ("sdg",),
+    "serve": ("serve",),
+    "users": ("users",),
+    "validate": ("validate",),
+    "value": ("value",),
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported on first use (click's documented lazy-loading pattern)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *self.commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            for module in COMMANDS[cmd_name]:
+                importlib.import_module(f"engine.cli.{module}")  # registers on main
+        return self.commands.get(cmd_name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="ipsdg")
-def main() -> None:
+@click.option("--cache", metavar="DIR", default=None,
+              help="Folder for compiled rule books (default: $IPSDG_CACHE_DIR, else ~/.cache/ipsdg); 'none': off.")
+def main(cache: str | None) -> None:
     """ipsdg: SDG compliance and ESG screening of IP-backed securities."""
-
-
-# Command modules register on import; keep this list sorted.
-from engine.cli import batch as _batch  # noqa: E402,F401
-from engine.cli import db as _db  # noqa: E402,F401
-from engine.cli import deal as _deal  # noqa: E402,F401
-from engine.cli import demo as _demo  # noqa: E402,F401
-from engine.cli import extract as _extract  # noqa: E402,F401
-from engine.cli import rules as _rules  # noqa: E402,F401
-from engine.cli import rules_diff as _rules_diff  # noqa: E402,F401
-from engine.cli import screen as _screen  # noqa: E402,F401
-from engine.cli import sdg as _sdg  # noqa: E402,F401
-from engine.cli import serve as _serve  # noqa: E402,F401
-from engine.cli import users as _users  # noqa: E402,F401
-from engine.cli import validate as _validate  # noqa: E402,F401
-from engine.cli import value as _value  # noqa: E402,F401
+    if cache is not None:  # through the environment, so batch workers and the web app's threads see it too
+        os.environ["IPSDG_CACHE_DIR"] = cache

@@ -1,9 +1,11 @@
 """Screen a whole portfolio in worker processes and build the results table.
 
-Each worker loads the rule book once (pool initialiser), then loads and screens
-deals in chunks. Deals without documents take the deal-data-only path (no
-document reading, no NLP). A deal that fails to load or screen becomes error
-rows (source, line, code, reason) and the rest go on. Rows are sorted by deal id,
+Workers fork from a fork server that imported the screening code and loaded the
+shipped policy once (``engine.portfolio.preload``); each worker's initialiser then
+only looks the rule book up, and the worker loads and screens deals in chunks.
+Deals without documents take the deal-data-only path (no document reading, no
+NLP). A deal that fails to load or screen becomes error rows (source, line, code,
+reason) and the rest go on. Rows are sorted by deal id,
 so the table does not depend on the worker count or on completion order.
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import multiprocessing
+import os
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
@@ -29,7 +32,10 @@ ERROR_COLUMNS = ["source", "line", "code", "reason"]
 LEAD_COLUMNS = ["deal", "name", "label", "as_of", "verdict", "grade", "esg_score"]
 TAIL_COLUMNS = ["red_flags", "ruleset_hashes", "source"]
 _STATUS_ORDER = {"pass": 0, "watch": 1, "fail": 2}
-START_METHOD = "spawn"  # never fork: durable_rules and threads in the parent (web app) do not survive a fork
+# Never plain fork: durable_rules and threads in the parent (web app) do not survive it. Workers fork from a
+# clean server process that imported and loaded the policy once (engine/portfolio/preload.py).
+START_METHOD = "forkserver"
+PRELOAD = ["engine.portfolio.preload"]
 
 Progress = Callable[[int], None]
 Detail = Callable[[Any], Any]  # Screening -> something small and picklable to send back to the parent
@@ -55,6 +61,8 @@ class BatchResult:
     seconds: float
     workers: int
     details: dict[str, Any] = field(default_factory=dict)  # deal id -> detail, when a detail function was given
+    worker_cpu: float = 0.0  # CPU seconds of the worker processes (start-up included); 0 when run in-process
+    worker_mb: float = 0.0  # the largest worker's peak resident memory (MB); 0 when run in-process
 
     @property
     def rate(self) -> float:
@@ -75,8 +83,15 @@ def _init_worker(rulesets_dir: str | None, as_of: date, detail: Detail | None) -
                   as_of=as_of, detail=detail)
 
 
-def _screen_chunk(chunk: Sequence[tuple[int, Item]]) -> list[Outcome]:
-    return [_screen_one(index, item) for index, item in chunk]
+Chunk = tuple[int, float, float, list[Outcome]]  # worker pid, its CPU seconds and peak MB so far, outcomes
+
+
+def _screen_chunk(chunk: Sequence[tuple[int, Item]]) -> Chunk:
+    """The outcomes, with this process's id, CPU seconds and peak memory (for BatchResult.worker_cpu/_mb)."""
+    import resource
+
+    outcomes = [_screen_one(index, item) for index, item in chunk]
+    return os.getpid(), time.process_time(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, outcomes
 
 
 def _screen_one(index: int, item: Item) -> Outcome:
@@ -155,12 +170,19 @@ def run_batch(portfolio: str | Path, *, rulesets_dir: str | Path | None = None, 
     _check_rules(rules)
     workers = max(1, min(workers, len(items)))
     outcomes: list[Outcome] = []
-    for chunk in _run(items, rules, as_of, detail, workers):
+    cpu: dict[int, float] = {}
+    memory: dict[int, float] = {}
+    for pid, seconds, peak_mb, chunk in _run(items, rules, as_of, detail, workers):
         outcomes.extend(chunk)
+        cpu[pid] = max(cpu.get(pid, 0.0), seconds)
+        memory[pid] = max(memory.get(pid, 0.0), peak_mb)
         if progress:
             progress(len(chunk))
+    cpu.pop(os.getpid(), None)  # one worker runs in this process: its CPU is the caller's to measure
+    memory.pop(os.getpid(), None)
     table, error_table, details = _assemble(items, outcomes)
-    return BatchResult(table, error_table, len(items), time.perf_counter() - started, workers, details)
+    return BatchResult(table, error_table, len(items), time.perf_counter() - started, workers, details,
+                       sum(cpu.values()), max(memory.values(), default=0.0))
 
 
 def _check_rules(rulesets_dir: str | None) -> None:
@@ -174,7 +196,7 @@ def _check_rules(rulesets_dir: str | None) -> None:
 
 
 def _run(items: list[Item], rules: str | None, as_of: date, detail: Detail | None,
-         workers: int) -> Iterator[list[Outcome]]:
+         workers: int) -> Iterator[Chunk]:
     indexed = list(enumerate(items))
     if workers == 1:
         _init_worker(rules, as_of, detail)
@@ -185,6 +207,8 @@ def _run(items: list[Item], rules: str | None, as_of: date, detail: Detail | Non
     size = max(1, min(64, len(indexed) // (workers * 8)))
     chunks = [indexed[start:start + size] for start in range(0, len(indexed), size)]
     context = multiprocessing.get_context(START_METHOD)
+    if START_METHOD == "forkserver":
+        context.set_forkserver_preload(PRELOAD)  # no effect once this process's fork server runs: it has them
     with context.Pool(workers, initializer=_init_worker, initargs=(rules, as_of, detail)) as pool:
         yield from pool.imap_unordered(_screen_chunk, chunks)
 

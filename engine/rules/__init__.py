@@ -4,7 +4,9 @@
 times and content hashes, so an edited rule file is picked up on the next call
 without restarting a server; a reload builds the new book completely before
 swapping it in (a broken edit raises and keeps nothing half-loaded), then frees
-the old book's durable_rules rulesets.
+the old book's durable_rules rulesets. A built book is also kept on disk under
+the same content hash (``engine.rules.diskcache``), so the next process skips
+reading and checking the rule files.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import threading
 import time
 from pathlib import Path
 
+from engine.rules import diskcache
 from engine.rules.book import RuleBook
 from engine.rules.loader import Catalogue, Rule, RulesetInfo, catalogue_files, load, rule_files
 
@@ -61,7 +64,9 @@ def load_rulebook(root: Path | str | None = None) -> RuleBook:
         if cached is not None and cached[1] == content:  # touched, not changed
             _cache[key] = (stamp, content, cached[2])
             return cached[2]
-        book = RuleBook(load(Path(root) if root is not None else DEFAULT_ROOT), key)
+        book = diskcache.load_or_build(
+            "rulebook", str(key), content,
+            lambda: RuleBook(load(Path(root) if root is not None else DEFAULT_ROOT), key), RuleBook)
         _cache[key] = (stamp, content, book)
     if cached is not None:
         cached[2].retire()

@@ -42,6 +42,20 @@ class RuleBook:
         self._lock = threading.Lock()
         self._retired = False
 
+    def __getstate__(self) -> dict[str, Any]:
+        """What the disk cache keeps: the checked rules, not compiled plans (durable_rules state) or the lock."""
+        state = dict(self.__dict__)
+        for key in ("_plans", "_at", "_lock", "_retired"):
+            del state[key]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._plans = {}
+        self._at = {}
+        self._lock = threading.Lock()
+        self._retired = False
+
     @property
     def rules(self) -> list[Rule]:
         return list(self._rules.values())
