@@ -1,7 +1,7 @@
 """Document disclosures as facts, and where they contradict the deal file.
 
 A circular that says 60 % while the term sheet says 65 % is a finding in
-itself (DESIGN §2): both figures are kept, each with its source, and every
+itself: both figures are kept, each with its source, and every
 disagreement beyond the tolerance in ``rulesets/scoring/`` becomes a
 ``contradiction`` fact that the red-flag rules see.
 """

@@ -137,7 +137,7 @@ def test_a_parameter_with_no_value_in_force_is_a_clear_error() -> None:
     assert "min_share_pct" in str(caught.value) and "mapping.yaml" in str(caught.value)
 
 
-# --- durable_rules limits (DESIGN §3) ---------------------------------------------
+# --- durable_rules limits (engine/rules/durable.py) ---------------------------------------------
 
 def test_types_are_strict_one_is_not_true_and_numeric_strings_stay_strings() -> None:
     book = load_rulebook(GOOD)

@@ -98,7 +98,7 @@ def test_tags_agree_with_evidence(tagger: Tagger):
 def test_output_shape_matches_design(tagger: Tagger):
     dumped = tagger.tag("Access to electricity rose thanks to solar mini-grids.", "p1").model_dump()
     assert set(dumped) == {"id", "sdgs"}
-    assert {"sdg", "score", "terms"} <= set(dumped["sdgs"][0])  # DESIGN §8; queries and targets explain the tag
+    assert {"sdg", "score", "terms"} <= set(dumped["sdgs"][0])  # documented shape
     assert set(dumped["sdgs"][0]) == {"sdg", "score", "terms", "queries", "targets"}
     assert dumped["sdgs"][0]["targets"] and all(t.startswith("7.") for t in dumped["sdgs"][0]["targets"])
     assert dumped["sdgs"][0]["sdg"] == 7

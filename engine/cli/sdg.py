@@ -45,7 +45,7 @@ def _open(path: str) -> IO[str]:
 
 @main.command("sdg")
 @click.argument("file", default="-", required=False)
-@click.option("--jsonl", "as_json", is_flag=True, help="Write one JSON result per line (DESIGN §8 shape).")
+@click.option("--jsonl", "as_json", is_flag=True, help='Write one JSON result per line: {"id", "sdgs": [...]}.')
 @click.option("--lexicons", type=click.Path(file_okay=False, exists=True), default=None,
               help="Lexicon folder to use instead of rulesets/lexicons/sdg.")
 @report_input_errors

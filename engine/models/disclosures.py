@@ -1,6 +1,6 @@
 """Documents as pages of text, and the disclosures extracted from them with page-cited evidence.
 
-The JSON of ``Extraction`` is the fixed ``ipsdg extract --format json`` shape (DESIGN §8):
+The JSON of ``Extraction`` is the fixed ``ipsdg extract --format json`` shape (README, "The ipsdg command"):
 other tools read it, so field names here are a contract.
 """
 

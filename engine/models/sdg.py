@@ -144,7 +144,8 @@ class SdgTag(Strict):
 
 
 class SdgResult(Strict):
-    """The tagger's answer for one passage (DESIGN §8 shape, plus ``queries`` per SDG)."""
+    """The tagger's answer for one passage: the documented ``ipsdg sdg --jsonl`` shape, plus ``queries``
+    and ``targets`` per SDG."""
 
     id: str | int | None
     sdgs: list[SdgTag]

@@ -1,6 +1,6 @@
 """The one place that touches durable_rules (2.0.28): every call, every guard.
 
-Measured pitfalls (DESIGN §3) and how each is kept clear of:
+Measured pitfalls of durable_rules 2.0.28 and how each is kept clear of:
 
 - not thread-safe: one process-wide lock around every engine call, and the
   Host's background dispatch/timer threads are never started (``_run`` is a no-op);

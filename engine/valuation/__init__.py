@@ -1,4 +1,4 @@
-"""IP valuation and debt metrics (DESIGN §5): ``value_deal(deal, as_of) -> Valuation``.
+"""IP valuation and debt metrics: ``value_deal(deal, as_of) -> Valuation``.
 
 Modules: ``formulas`` (closed forms), ``lives`` (legal, licence and economic ends),
 ``grid`` (monthly cash flows per asset), ``debt`` (schedules, DSCR, break-even haircut),

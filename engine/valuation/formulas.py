@@ -1,4 +1,4 @@
-"""Closed-form valuation formulas (DESIGN §5), checked in tests against published figures.
+"""Closed-form valuation formulas, checked in tests against published figures.
 
 The deal valuation itself works on a monthly grid (``engine.valuation.grid``); these
 functions are the textbook forms it must agree with, and the building blocks for

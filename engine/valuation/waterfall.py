@@ -1,4 +1,4 @@
-"""Priority of payments, period by period at the deal's payment frequency (DESIGN §5).
+"""Priority of payments, period by period at the deal's payment frequency.
 
 Each period: collections → senior fees (trustee, servicer % of collections, other senior
 expenses, taxes) → interest by class → scheduled principal by class → bullets due, first
