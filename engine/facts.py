@@ -14,6 +14,7 @@ from typing import Any
 
 from engine.commitments import weak_cue
 from engine.models import Deal, IPAsset
+from engine.models.deal import GreenEnabling
 from engine.valuation.lives import legal_end  # one statutory-term table for facts and valuation
 
 COUNTING_STATUSES = ("granted", "registered", "licensed_in")
@@ -44,6 +45,15 @@ def asset_counts(asset: IPAsset, as_of: date) -> bool:
 
 def _pct(part: float, whole: float) -> float:
     return round(100.0 * part / whole, 4) if whole else 0.0
+
+
+def _enabling(gep: GreenEnabling | None) -> dict[str, Any]:
+    """An allocation's Green Enabling Project disclosures as allocation fields (none when it is not one)."""
+    if gep is None:
+        return {}
+    return {"green_enabling": True, "gep_value_chain": gep.essential_to_value_chain,
+            "gep_no_lock_in": gep.no_carbon_lock_in, "gep_benefit": gep.environmental_benefit,
+            "gep_es_risks": gep.es_risk_management, "gep_end_use": gep.end_use_transparency}
 
 
 def deal_facts(deal: Deal, as_of: date, *, evidence_base: str | None = None,
@@ -104,7 +114,7 @@ def deal_facts(deal: Deal, as_of: date, *, evidence_base: str | None = None,
         add("allocation", f"allocation:{i}", f"allocations[{i}]", category=alloc.category, share_pct=float(share),
             amount=None if alloc.amount is None else float(alloc.amount), refinancing=alloc.refinancing,
             taxonomy_aligned=alloc.taxonomy_aligned, project=alloc.project, location=alloc.location,
-            china_catalogue_category=alloc.china_catalogue_category)
+            china_catalogue_category=alloc.china_catalogue_category, **_enabling(alloc.green_enabling))
     for i, k in enumerate(deal.kpis):
         add("kpi", f"kpi:{i}", f"kpis[{i}]", metric=k.metric, value=float(k.value), unit=k.unit, period=k.period,
             year=k.year, has_baseline=k.baseline is not None, has_methodology=bool(k.methodology),

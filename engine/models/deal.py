@@ -287,6 +287,26 @@ ChinaCatalogueCategory = Literal[
     "energy_green_low_carbon_transition", "ecological_protection_restoration", "green_trade", "green_consumption"]
 
 
+class GreenEnabling(Strict):
+    """The allocation finances a Green Enabling Project (ICMA Green Enabling Projects Guidance, June 2024, linked
+    to the GBP by the June 2025 edition). Each flag says the issuer *discloses* that the condition holds; a
+    condition not stated is not met (rulesets/compliance/icma-gbp-sbp.yaml, GBP-GEP-*)."""
+
+    enables: NonEmptyStr = Field(description="the Green Projects, or green value chain, that this project enables")
+    essential_to_value_chain: bool = Field(
+        default=False, description="the project is essential to the value chain of the enabled Green Project")
+    no_carbon_lock_in: bool = Field(
+        default=False, description="it does not lead to lock-in of high-GHG-emitting activities")
+    environmental_benefit: bool = Field(
+        default=False, description="it delivers a clear, quantifiable and attributable environmental benefit")
+    es_risk_management: bool = Field(
+        default=False, description="identified environmental and social impacts and risks are managed, with "
+        "transparent disclosure of material impacts")
+    end_use_transparency: bool = Field(
+        default=False, description="the end use is disclosed (current use, or the ramp-up of the enabled Green "
+        "Projects over time with clear timelines)")
+
+
 class Allocation(Strict):
     category: IcmaCategory
     share_pct: Percent | None = None
@@ -295,6 +315,10 @@ class Allocation(Strict):
     project: str | None = None
     location: Country | None = None
     taxonomy_aligned: bool | None = Field(default=None, description="EU Taxonomy alignment of the exposure")
+    green_enabling: GreenEnabling | None = Field(
+        default=None, description="the allocation finances a Green Enabling Project (ICMA, June 2024): the "
+        "guidance's specific criteria and end-use transparency are then checked; `category` is the green "
+        "category of the projects it enables")
     china_catalogue_category: ChinaCatalogueCategory | None = Field(
         default=None, description="the top-level category (一级分类) of China's catalogue the deal file assigns this "
         "allocation to: 2021 edition (six) or 2025 edition (nine); rulesets/compliance/china-catalogue.yaml checks "

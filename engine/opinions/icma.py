@@ -34,8 +34,11 @@ DECIDED_BY = ("not_aligned if a core component is missing or only hedged; aligne
               "for an unlabelled deal (ICMA GBP/SBP: the four core components are required for alignment)")
 
 
-def _is_core(standard: str, component: str) -> bool:
-    return standard == "icma_slbp" or (standard != "icma_secured" and component in CORE)
+def is_core(standard: str, component: str) -> bool:
+    """Green Enabling Project rows (GBP 2025, ``green_enabling_*``) are core: an enabling project that does not
+    meet the guidance's criteria and end-use transparency is not an eligible Green Project (use of proceeds)."""
+    return standard == "icma_slbp" or (standard != "icma_secured" and (
+        component in CORE or component.startswith("green_enabling_")))
 
 
 def _hedge_note(component: str, deal: Deal | None) -> str | None:
@@ -116,7 +119,7 @@ def _icma_opinion(findings: Sequence[Finding], label: str, deal: Deal | None = N
     for f in sorted((f for f in findings if f.effect == "require" and f.standard in standards),
                     key=lambda f: (f.standard or "", f.component or "", f.rule_id)):
         std, comp = f.standard or "", f.component or ""
-        core = _is_core(std, comp)
+        core = is_core(std, comp)
         if f.status == "met":
             row = OpinionRow(key=f"{std}:{comp}", title=f.title, status="met", clause=clause(f), rule_id=f.rule_id,
                              evidence=evidence(f), note="met: " + (evidence(f) or "stated in the deal file"))
