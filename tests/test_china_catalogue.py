@@ -93,3 +93,18 @@ def test_the_catalogue_never_moves_the_icma_opinion_the_esg_score_or_the_verdict
     assert (s.opinions.icma.status, s.opinions.icma.rows) == (base.opinions.icma.status, base.opinions.icma.rows)
     assert (s.esg_score, s.verdict, s.red_flag_count, s.blockers, s.conditions) == (
         base.esg_score, base.verdict, base.red_flag_count, base.blockers, base.conditions)
+
+
+def test_an_unassigned_allocation_beside_an_assigned_one_is_listed_as_not_assessable_in_every_format() -> None:
+    d = _green("energy_saving_carbon_reduction", date(2026, 3, 2))
+    second = d.allocations[0].model_copy(update={"china_catalogue_category": None, "project": "Unassigned lab",
+                                                 "amount": 1000000.0})
+    s = screen(d.model_copy(update={"allocations": [d.allocations[0], second]}), as_of=date(2026, 6, 30))
+    rows = _cn(s)
+    assert rows["china_catalogue:edition"][0] == "met"
+    assert [rows[f"china_catalogue:allocation:{i}"][0] for i in (0, 1)] == ["met", "not_assessable"]
+    assert s.opinions is not None
+    assert any("1 of 2 allocations in a top-level category, 1 not (not assessable)" in r
+               for r in s.opinions.icma.reasons)
+    html = render(s, "html")
+    assert "China endorsed projects catalogue" in html and "Unassigned lab" in html

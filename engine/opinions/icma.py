@@ -103,9 +103,10 @@ def icma_opinion(findings: Sequence[Finding], label: str, deal: Deal | None = No
     if not cn:
         return opinion
     gaps = [r for r in cn[1:] if r.status != "met"]
-    summary = (f"China catalogue ({cn[0].clause}): {len(cn) - 1 - len(gaps)} of {len(cn) - 1} allocations in a "
-               f"top-level category" + (f", {len(gaps)} not ({', '.join(r.status for r in gaps)})" if gaps else "")
-               + f" [{cn[0].rule_id}]; {CN_NOTE}")
+    counted = (f"{len(cn) - 1 - len(gaps)} of {len(cn) - 1} allocations in a top-level category"
+               + (f", {len(gaps)} not ({', '.join(r.status.replace('_', ' ') for r in gaps)})" if gaps else "")
+               if len(cn) > 1 else f"{cn[0].status}")
+    summary = f"China catalogue ({cn[0].clause}): {counted} [{cn[0].rule_id}]; {CN_NOTE}"
     return opinion.model_copy(update={"china_catalogue": cn, "reasons": [*opinion.reasons, summary]})
 
 
