@@ -14,6 +14,7 @@ from typing import Any
 
 from engine.commitments import weak_cue
 from engine.models import Deal, IPAsset
+from engine.models.deal import GreenEnabling
 from engine.valuation.lives import legal_end  # one statutory-term table for facts and valuation
 
 COUNTING_STATUSES = ("granted", "registered", "licensed_in")
@@ -46,6 +47,15 @@ def _pct(part: float, whole: float) -> float:
     return round(100.0 * part / whole, 4) if whole else 0.0
 
 
+def _enabling(gep: GreenEnabling | None) -> dict[str, Any]:
+    """An allocation's Green Enabling Project disclosures as allocation fields (none when it is not one)."""
+    if gep is None:
+        return {}
+    return {"green_enabling": True, "gep_value_chain": gep.essential_to_value_chain,
+            "gep_no_lock_in": gep.no_carbon_lock_in, "gep_benefit": gep.environmental_benefit,
+            "gep_es_risks": gep.es_risk_management, "gep_end_use": gep.end_use_transparency}
+
+
 def deal_facts(deal: Deal, as_of: date, *, evidence_base: str | None = None,
                value_shares: Mapping[str, float] | None = None) -> list[dict[str, Any]]:
     """Every fact of one deal file (``source: deal``), ``evidence`` as ``<file>#<path>``.
@@ -73,7 +83,10 @@ def deal_facts(deal: Deal, as_of: date, *, evidence_base: str | None = None,
     s = deal.structure
     add("deal", deal.id, "structure", label=s.label, structure_type=s.type, collateral_basis=s.collateral_basis,
         secured_green_type=s.secured_green_type, synthetic=s.synthetic, claims_eu_gbs=s.claims_eu_gbs,
-        originator_is_issuer=s.originator_is_issuer, currency=deal.currency, principal=float(principal),
+        originator_is_issuer=s.originator_is_issuer, follows_china_catalogue=s.follows_china_catalogue,
+        originator_country=deal.originator.country, issuer_country=deal.issuer.country,
+        issue_date_yyyymmdd=int(deal.issue_date.strftime("%Y%m%d")), currency=deal.currency,
+        principal=float(principal),
         max_tenor_years=max(t.tenor_years for t in deal.tranches), originator_sector=deal.originator.sector,
         issuer_sector=deal.issuer.sector, n_assets=len(deal.assets), n_allocations=len(deal.allocations),
         n_kpis=len(deal.kpis), allocated_share_pct=round(sum(shares), 4),
@@ -100,7 +113,8 @@ def deal_facts(deal: Deal, as_of: date, *, evidence_base: str | None = None,
     for i, (alloc, share) in enumerate(zip(deal.allocations, shares, strict=True)):
         add("allocation", f"allocation:{i}", f"allocations[{i}]", category=alloc.category, share_pct=float(share),
             amount=None if alloc.amount is None else float(alloc.amount), refinancing=alloc.refinancing,
-            taxonomy_aligned=alloc.taxonomy_aligned, project=alloc.project, location=alloc.location)
+            taxonomy_aligned=alloc.taxonomy_aligned, project=alloc.project, location=alloc.location,
+            china_catalogue_category=alloc.china_catalogue_category, **_enabling(alloc.green_enabling))
     for i, k in enumerate(deal.kpis):
         add("kpi", f"kpi:{i}", f"kpis[{i}]", metric=k.metric, value=float(k.value), unit=k.unit, period=k.period,
             year=k.year, has_baseline=k.baseline is not None, has_methodology=bool(k.methodology),

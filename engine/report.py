@@ -30,6 +30,7 @@ STANDARD_TITLES = {
     "icma_slbp": "ICMA Sustainability-Linked Bond Principles",
     "icma_secured": "ICMA Secured Green Bonds",
     "eu_gbs": "EU Green Bond Standard (Regulation (EU) 2023/2631)",
+    "china_catalogue": "China endorsed projects catalogue (2021 / 2025 editions)",
 }
 
 

@@ -27,7 +27,7 @@ from engine.models.screening import (
     TopicalPassage,
 )
 from engine.opinions import build_opinions
-from engine.opinions.icma import CORE
+from engine.opinions.icma import is_core
 
 DEFAULT_SCORING = Path(__file__).resolve().parents[1] / "rulesets" / "scoring" / "scoring.yaml"
 
@@ -336,4 +336,4 @@ def _verdict_reasons(flags: Sequence[Finding], opinions: Opinions,
 
 def _is_core_row(key: str) -> bool:
     standard, _, component = key.partition(":")
-    return standard == "icma_slbp" or (standard != "icma_secured" and component in CORE)
+    return is_core(standard, component)

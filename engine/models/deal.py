@@ -100,6 +100,10 @@ class Structure(Strict):
         default=None, description="ICMA Secured Green Bonds (2022): green collateral, or standard secured")
     synthetic: bool = False
     claims_eu_gbs: bool = False
+    follows_china_catalogue: bool = Field(
+        default=False, description="the deal states that its proceeds follow China's endorsed projects catalogue "
+        "(Green Bond Endorsed Projects Catalogue 2021 or Green Finance Endorsed Projects Catalogue 2025); a green "
+        "deal with a CN originator or issuer is checked against it anyway")
     originator_is_issuer: bool = Field(
         default=False, description="the originator issues the bond itself. Not an EU GBS requirement: for a "
         "securitisation bond (issued by an SSPE, Reg. (EU) 2023/2631 Art. 2(22)) Art. 16 reads 'issuer' as the "
@@ -273,6 +277,36 @@ class IPAsset(Strict):
         return self
 
 
+# Top-level categories (一级分类) of China's catalogues, as listed in shared/reference/standards/other-standards.md
+# section B (English ids are our translation). 2021 edition: the first six; 2025 edition: the last nine
+# (infrastructure_green_upgrade and green_services are in both).
+ChinaCatalogueCategory = Literal[
+    "energy_saving_environmental_protection", "clean_production", "clean_energy", "ecological_environment",
+    "infrastructure_green_upgrade", "green_services",
+    "energy_saving_carbon_reduction", "environmental_protection", "resource_recycling",
+    "energy_green_low_carbon_transition", "ecological_protection_restoration", "green_trade", "green_consumption"]
+
+
+class GreenEnabling(Strict):
+    """The allocation finances a Green Enabling Project (ICMA Green Enabling Projects Guidance, June 2024, linked
+    to the GBP by the June 2025 edition). Each flag says the issuer *discloses* that the condition holds; a
+    condition not stated is not met (rulesets/compliance/icma-gbp-sbp.yaml, GBP-GEP-*)."""
+
+    enables: NonEmptyStr = Field(description="the Green Projects, or green value chain, that this project enables")
+    essential_to_value_chain: bool = Field(
+        default=False, description="the project is essential to the value chain of the enabled Green Project")
+    no_carbon_lock_in: bool = Field(
+        default=False, description="it does not lead to lock-in of high-GHG-emitting activities")
+    environmental_benefit: bool = Field(
+        default=False, description="it delivers a clear, quantifiable and attributable environmental benefit")
+    es_risk_management: bool = Field(
+        default=False, description="identified environmental and social impacts and risks are managed, with "
+        "transparent disclosure of material impacts")
+    end_use_transparency: bool = Field(
+        default=False, description="the end use is disclosed (current use, or the ramp-up of the enabled Green "
+        "Projects over time with clear timelines)")
+
+
 class Allocation(Strict):
     category: IcmaCategory
     share_pct: Percent | None = None
@@ -281,6 +315,14 @@ class Allocation(Strict):
     project: str | None = None
     location: Country | None = None
     taxonomy_aligned: bool | None = Field(default=None, description="EU Taxonomy alignment of the exposure")
+    green_enabling: GreenEnabling | None = Field(
+        default=None, description="the allocation finances a Green Enabling Project (ICMA, June 2024): the "
+        "guidance's specific criteria and end-use transparency are then checked; `category` is the green "
+        "category of the projects it enables")
+    china_catalogue_category: ChinaCatalogueCategory | None = Field(
+        default=None, description="the top-level category (一级分类) of China's catalogue the deal file assigns this "
+        "allocation to: 2021 edition (six) or 2025 edition (nine); rulesets/compliance/china-catalogue.yaml checks "
+        "it against the edition that governs the bond")
     eu_gbs_flexibility: bool = Field(
         default=False, description="EU GBS Art. 5(1) flexibility pocket: an activity that meets the taxonomy "
         "requirements except the technical screening criteria, because (a) none were in force at issuance or "

@@ -99,11 +99,16 @@ class OpinionRow(Strict):
 
 
 class ICMAOpinion(Strict):
+    """``china_catalogue``: for a green deal issued in China or following China's catalogue, the check of each
+    allocation against the catalogue edition that governs the bond; for information, it never changes
+    ``status`` or any score (rulesets/compliance/china-catalogue.yaml)."""
+
     status: Literal["aligned", "aligned_with_recommendations", "not_aligned", "not_applicable"]
     principles: str
     decided_by: str
     reasons: list[str]
     rows: list[OpinionRow]
+    china_catalogue: list[OpinionRow] = []
 
 
 class EUGBSOpinion(Strict):

@@ -34,8 +34,11 @@ DECIDED_BY = ("not_aligned if a core component is missing or only hedged; aligne
               "for an unlabelled deal (ICMA GBP/SBP: the four core components are required for alignment)")
 
 
-def _is_core(standard: str, component: str) -> bool:
-    return standard == "icma_slbp" or (standard != "icma_secured" and component in CORE)
+def is_core(standard: str, component: str) -> bool:
+    """Green Enabling Project rows (GBP 2025, ``green_enabling_*``) are core: an enabling project that does not
+    meet the guidance's criteria and end-use transparency is not an eligible Green Project (use of proceeds)."""
+    return standard == "icma_slbp" or (standard != "icma_secured" and (
+        component in CORE or component.startswith("green_enabling_")))
 
 
 def _hedge_note(component: str, deal: Deal | None) -> str | None:
@@ -52,7 +55,62 @@ def _hedge_note(component: str, deal: Deal | None) -> str | None:
     return f"hedged or negated ({cue!r}): \"{text}\" is not a commitment" if cue and text else None
 
 
+CN_RULESET = "compliance-china-catalogue"
+CN_NOTE = "for information: China's catalogue is a national standard, not part of ICMA alignment, and never changes it"
+
+
+def china_catalogue_rows(findings: Sequence[Finding], deal: Deal | None = None) -> list[OpinionRow]:
+    """The catalogue edition that governs the bond, and one row per allocation checked against it.
+
+    An allocation the deal file does not assign to a catalogue category is ``not_assessable``: the reference
+    text gives no mapping from ICMA categories to the catalogue, so ipsdg makes none.
+    """
+    req = [f for f in findings if f.effect == "require" and f.standard == "china_catalogue"]
+    if not req:
+        return []
+    f = req[0]  # the rules are dated and split by issue date: one edition governs a screening
+    edition = clause(f)
+    rows = [OpinionRow(key="china_catalogue:edition", title=f.title, status="met" if f.status == "met" else "missing",
+                       clause=edition, rule_id=f.rule_id, evidence=evidence(f),
+                       note=f"met: {evidence(f) or 'stated in the deal file'}" if f.status == "met"
+                       else f"to meet it: {f.message}")]
+    if deal is None:
+        return rows
+    outside = {str(x["id"]): g for g in findings if g.effect == "flag" and g.ruleset == CN_RULESET
+               for x in g.facts if x.get("t") == "allocation"}
+    for i, a in enumerate(deal.allocations):
+        title = f"Allocation {i + 1}: {a.project or a.category}"
+        flag = outside.get(f"allocation:{i}")
+        if a.china_catalogue_category is None:
+            rows.append(OpinionRow(key=f"china_catalogue:allocation:{i}", title=title, status="not_assessable",
+                                   clause=edition, note="the deal file does not assign this allocation to a catalogue "
+                                   "category (allocations[].china_catalogue_category); ipsdg does not map ICMA "
+                                   "categories to the catalogue"))
+        elif flag is not None:
+            rows.append(OpinionRow(key=f"china_catalogue:allocation:{i}", title=title, status="missing",
+                                   clause=clause(flag), rule_id=flag.rule_id, evidence=evidence(flag),
+                                   note=flag.message))
+        else:
+            rows.append(OpinionRow(key=f"china_catalogue:allocation:{i}", title=title, status="met", clause=edition,
+                                   rule_id=f.rule_id, note=f"met: {a.china_catalogue_category} is a top-level "
+                                   "category of this edition"))
+    return rows
+
+
 def icma_opinion(findings: Sequence[Finding], label: str, deal: Deal | None = None) -> ICMAOpinion:
+    opinion = _icma_opinion(findings, label, deal)
+    cn = china_catalogue_rows(findings, deal)
+    if not cn:
+        return opinion
+    gaps = [r for r in cn[1:] if r.status != "met"]
+    counted = (f"{len(cn) - 1 - len(gaps)} of {len(cn) - 1} allocations in a top-level category"
+               + (f", {len(gaps)} not ({', '.join(r.status.replace('_', ' ') for r in gaps)})" if gaps else "")
+               if len(cn) > 1 else f"{cn[0].status}")
+    summary = f"China catalogue ({cn[0].clause}): {counted} [{cn[0].rule_id}]; {CN_NOTE}"
+    return opinion.model_copy(update={"china_catalogue": cn, "reasons": [*opinion.reasons, summary]})
+
+
+def _icma_opinion(findings: Sequence[Finding], label: str, deal: Deal | None = None) -> ICMAOpinion:
     standards = PRINCIPLES.get(label, ())
     if not standards:
         return ICMAOpinion(status="not_applicable", principles="none", decided_by=DECIDED_BY,
@@ -62,7 +120,7 @@ def icma_opinion(findings: Sequence[Finding], label: str, deal: Deal | None = No
     for f in sorted((f for f in findings if f.effect == "require" and f.standard in standards),
                     key=lambda f: (f.standard or "", f.component or "", f.rule_id)):
         std, comp = f.standard or "", f.component or ""
-        core = _is_core(std, comp)
+        core = is_core(std, comp)
         if f.status == "met":
             row = OpinionRow(key=f"{std}:{comp}", title=f.title, status="met", clause=clause(f), rule_id=f.rule_id,
                              evidence=evidence(f), note="met: " + (evidence(f) or "stated in the deal file"))

@@ -19,7 +19,7 @@ from engine.rules.vocabulary import FACT_TYPES, OPERATORS
 RULE_ID = r"^[A-Z][A-Z0-9]*(-[A-Z0-9.]+)*$"
 NAME = r"^[a-z][a-z0-9-]*$"
 Scalar = bool | int | float | str
-Standard = Literal["icma_gbp", "icma_sbp", "icma_slbp", "icma_secured", "eu_gbs"]
+Standard = Literal["icma_gbp", "icma_sbp", "icma_slbp", "icma_secured", "eu_gbs", "china_catalogue"]
 EFFECTS: tuple[Effect, ...] = ("contribute", "flag", "require", "check")  # the fields of Then, in order
 
 
