@@ -9,6 +9,7 @@ from flask import Blueprint, Response, abort, current_app, redirect, request, ur
 from engine import report
 from engine.errors import InputError, Problem
 from engine.models.screening import Screening
+from engine.portfolio import compare as comparison
 from web import runs
 from web.services import services
 from web.templating import render
@@ -71,7 +72,9 @@ def history() -> str:
     page = max(1, request.args.get("page", 1, type=int) or 1)
     total = store.count(deal_id=deal_id)
     rows = store.summaries(deal_id=deal_id, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-    return render("history.html.j2", rows=rows, deal_id=deal_id, page=page, total=total, page_size=PAGE_SIZE)
+    previous = store.previous_ids([r.id for r in rows])
+    return render("history.html.j2", rows=rows, deal_id=deal_id, page=page, total=total, page_size=PAGE_SIZE,
+                  previous=previous)
 
 
 def _stored(screening_id: int) -> tuple[Any, Screening]:
@@ -85,7 +88,31 @@ def _stored(screening_id: int) -> tuple[Any, Screening]:
 def show(screening_id: int) -> str:
     """A past report, re-rendered from the stored Screening JSON (not re-screened)."""
     stored, screening = _stored(screening_id)
-    return render("report.html.j2", stored=stored.summary, **report.context(screening))
+    store = services().store
+    others = [r for r in store.summaries(deal_id=stored.summary.deal_id, limit=PAGE_SIZE) if r.id != screening_id]
+    previous = store.previous_ids([screening_id]).get(screening_id)
+    return render("report.html.j2", stored=stored.summary, previous=previous, others=others,
+                  **report.context(screening))
+
+
+@bp.get("/screenings/<int:screening_id>/compare")
+def compare_pick(screening_id: int) -> Any:
+    """The report page's "compare with" picker (a GET form) lands here and goes to the comparison."""
+    other = request.args.get("with", 0, type=int) or 0
+    old, new = sorted((other, screening_id))
+    return redirect(url_for("screenings.compare", a=old, b=new), code=303)
+
+
+@bp.get("/screenings/<int:a>/compare/<int:b>")
+def compare(a: int, b: int) -> str:
+    """Two screenings of one deal side by side; the first is shown as the older ("before") side."""
+    old, _ = _stored(a)
+    new, _ = _stored(b)
+    try:
+        result = comparison.compare(old, new)
+    except comparison.NotComparable as exc:
+        abort(400, description=f"Cannot compare: {exc}.")
+    return render("compare.html.j2", c=result)
 
 
 @bp.get("/screenings/<int:screening_id>/report.<fmt>")
