@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import Flask
 
+from engine import review
 from engine.store import Store, sqlite_url
 from web import auth, csrf, errors, security, templating
 from web.services import EXAMPLES_DIR, Services
@@ -66,5 +67,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     security.init_app(app)
     csrf.init_app(app)
     auth.init_app(app)
+    review.ensure_schema(app.extensions["ipsdg"].store.engine)
     errors.init_app(app)
     return app
