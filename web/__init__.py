@@ -58,13 +58,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
 
     from web.api import bp as api_bp
-    from web.blueprints import portfolio, rules, screenings
+    from web.blueprints import apidocs, portfolio, rules, screenings
     from web.blueprints import review as review_pages
 
     app.register_blueprint(screenings.bp)
     app.register_blueprint(portfolio.bp)
     app.register_blueprint(rules.bp)
     app.register_blueprint(review_pages.bp)
+    app.register_blueprint(apidocs.bp)
     app.register_blueprint(api_bp)
     security.init_app(app)
     csrf.init_app(app)

@@ -25,7 +25,7 @@ from web import csrf
 from web.services import services
 
 bp = Blueprint("auth", __name__)
-_OPEN = frozenset({"auth.login", "auth.login_post", "static", "api.openapi"})
+_OPEN = frozenset({"auth.login", "auth.login_post", "static", "api.openapi", "apidocs.index"})
 _UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
