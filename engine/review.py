@@ -181,6 +181,7 @@ def sign_off(engine: Engine, screening_id: int, action: str, actor: Actor, note:
     note = (note or "").strip()[:MAX_NOTE] or None
     try:
         with engine.begin() as conn:
+            _exists(conn, screening_id)
             current = _load(conn, screening_id)
             refused = refusal(actor, current, action)
             if refused is not None:
@@ -201,6 +202,11 @@ def sign_off(engine: Engine, screening_id: int, action: str, actor: Actor, note:
         raise ReviewError("conflict", f"screening #{screening_id} was signed off by someone else meanwhile; "
                                       "reload it and try again") from None
     return event
+
+
+def _exists(conn: Connection, screening_id: int) -> None:
+    if conn.execute(sa.select(screenings.c.id).where(screenings.c.id == screening_id)).first() is None:
+        raise ReviewError("invalid", f"there is no stored screening #{screening_id}")
 
 
 def _check_newer(conn: Connection, screening_id: int, newer: int | None) -> None:
@@ -224,6 +230,7 @@ def add_note(engine: Engine, screening_id: int, actor: Actor, text: str) -> Note
         raise ReviewError("invalid", f"the note has {len(text)} characters; the limit is {MAX_NOTE}")
     note = Note(screening_id, actor.name, actor.role, datetime.now(UTC), text)
     with engine.begin() as conn:
+        _exists(conn, screening_id)
         conn.execute(sa.insert(screening_notes).values(screening_id=screening_id, author=note.author,
                                                        role=note.role, at=note.at, text=note.text))
         audit.record(conn, actor.name, audit.SCREENING_NOTE, f"screening:{screening_id}", {"chars": len(text)})

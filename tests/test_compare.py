@@ -151,6 +151,9 @@ def test_compare_page_refuses_other_deals_and_unknown_ids(client, stored):
     refused = client.get(f"/screenings/{ids['big']}/compare/{ids['other']}")
     assert refused.status_code == 400
     assert "only screenings of the same deal can be compared" in refused.get_data(as_text=True)
+    turned = client.get(f"/screenings/{ids['late']}/compare/{ids['early']}")
+    assert turned.status_code == 308
+    assert turned.headers["Location"].endswith(f"/screenings/{ids['early']}/compare/{ids['late']}")
     missing = client.get(f"/screenings/{ids['big']}/compare/999999")
     assert missing.status_code == 404 and "no stored screening #999999" in missing.get_data(as_text=True)
 

@@ -108,8 +108,10 @@ def compare_pick(screening_id: int) -> Any:
 
 
 @bp.get("/screenings/<int:a>/compare/<int:b>")
-def compare(a: int, b: int) -> str:
-    """Two screenings of one deal side by side; the first is shown as the older ("before") side."""
+def compare(a: int, b: int) -> Any:
+    """Two screenings of one deal side by side, the earlier stored one as "before" (a reversed URL is turned)."""
+    if a > b:
+        return redirect(url_for("screenings.compare", a=b, b=a), code=308)
     old, _ = _stored(a)
     new, _ = _stored(b)
     try:
