@@ -89,6 +89,9 @@ def test_a_dated_parameter_change_is_named_with_both_values_and_dates(stored):
     sdg7 = next(r for r in c.sdg if r.sdg == 7)
     assert sdg7.new < sdg7.old and sdg7.delta == pytest.approx(sdg7.new - sdg7.old)
     assert [o.key for o in c.opinions] == ["icma", "eu_gbs", "sdg", "credit"]
+    moved = [r for r in c.checks if r.changed]  # a year later the pool is valued differently: same rules, inputs
+    assert moved and all([k.kind for k in r.causes] == ["as_of"] for r in moved)
+    assert all(r.causes == [] for r in c.checks if not r.changed)
 
 
 def test_an_input_change_is_named_by_the_deal_file_hash(stored):

@@ -31,6 +31,7 @@ class CompareSide(Strict):
     documents: list[StoredDocument]
     rulesets: list[StoredRuleset]
     rules_hash: str  # one digest over every rule set's name and hash (equal hashes: the same rules)
+    scoring_version: str
     verdict: str
     grade: str
     esg_score: Score
@@ -43,6 +44,7 @@ class SideBySide(Strict):
     title: str
     old: str | None
     new: str | None
+    causes: list[Cause] = []  # for a changed check: what moved its value or status
 
     @property
     def changed(self) -> bool:

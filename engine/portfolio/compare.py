@@ -56,7 +56,8 @@ def _side(stored: StoredScreening, s: Screening) -> CompareSide:
     m = stored.summary
     return CompareSide(screening_id=m.id, as_of=m.as_of, screened_at=m.created_at, user=m.user,
                        deal_filename=m.deal_filename, deal_sha256=sha256(stored.deal_text), documents=m.documents,
-                       rulesets=m.rulesets, rules_hash=rules_hash(stored), verdict=s.verdict, grade=s.grade,
+                       rulesets=m.rulesets, rules_hash=rules_hash(stored), scoring_version=s.scoring_version,
+                       verdict=s.verdict, grade=s.grade,
                        esg_score=float(s.esg_score))
 
 
@@ -73,7 +74,7 @@ def compare(old: StoredScreening, new: StoredScreening) -> Comparison:
     moves = ruleset_moves(old, new)
     return Comparison(
         deal_id=b.deal_id, deal_name=b.deal_name, old=_side(old, a), new=_side(new, b),
-        opinions=_opinions(sa_, sb), sdg=_sdg(a, b), checks=_checks(a, b),
+        opinions=_opinions(sa_, sb), sdg=_sdg(a, b), checks=_checks(a, b, sa_, sb, inputs, moves),
         findings=finding_changes(a, b, sa_, sb, inputs, moves), inputs=inputs, rulesets=moves)
 
 
@@ -133,11 +134,20 @@ def _check_text(c: Any) -> str:
     return c.status if c.value is None else f"{c.status} ({c.model_dump(mode='json')['value']:g})"
 
 
-def _checks(a: Screening, b: Screening) -> list[SideBySide]:
+def _checks(a: Screening, b: Screening, sa_: Snapshot, sb: Snapshot, inputs: list[InputChange],
+            moves: list[RulesetMove]) -> list[SideBySide]:
     ca = {c.metric: c for c in a.checks}
     cb = {c.metric: c for c in b.checks}
-    return [SideBySide(key=m, title=(cb.get(m) or ca[m]).title, old=_check_text(ca[m]) if m in ca else None,
-                       new=_check_text(cb[m]) if m in cb else None) for m in sorted(ca.keys() | cb.keys())]
+    rulesets = {f.rule_id: f.ruleset for f in [*a.findings, *b.findings]}
+    params_a, params_b = _params_by_name(a), _params_by_name(b)
+    rows = []
+    for m in sorted(ca.keys() | cb.keys()):
+        either = cb.get(m) or ca[m]
+        old, new = (_check_text(ca[m]) if m in ca else None), (_check_text(cb[m]) if m in cb else None)
+        causes = [] if old == new else _causes(either.rule_id, rulesets.get(either.rule_id, ""), sa_, sb, params_a,
+                                               params_b, {x.name for x in moves}, inputs, a, b)
+        rows.append(SideBySide(key=m, title=either.title, old=old, new=new, causes=causes))
+    return rows
 
 
 def finding_changes(a: Screening, b: Screening, sa_: Snapshot, sb: Snapshot, inputs: list[InputChange],
