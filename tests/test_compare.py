@@ -174,3 +174,12 @@ def test_history_and_report_link_to_the_previous_screening_of_the_same_deal(clie
     picked = client.get(f"/screenings/{ids['weight']}/compare?with={ids['early']}")
     assert picked.status_code == 303
     assert picked.headers["Location"].endswith(f"/screenings/{ids['early']}/compare/{ids['weight']}")
+
+
+def test_the_api_gives_the_same_comparison_as_json(client, stored):
+    store, ids, _ = stored
+    body = client.get(f"/api/v1/screenings/{ids['early']}/compare/{ids['late']}").get_json()
+    assert body == _get(store, ids, "early", "late").model_dump(mode="json")
+    refused = client.get(f"/api/v1/screenings/{ids['big']}/compare/{ids['other']}")
+    assert refused.status_code == 400 and refused.get_json()["error"]["code"] == "bad_request"
+    assert client.get(f"/api/v1/screenings/{ids['big']}/compare/999999").status_code == 404
