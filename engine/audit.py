@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection, Engine
 
 SCREENING = "screening.create"
 SIGN_OFF = "screening.sign_off"
+SCREENING_NOTE = "screening.note"
 RULES_PUBLISH = "rules.publish"
 USER_ADD = "user.add"
 TOKEN_CREATE = "token.create"

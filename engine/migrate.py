@@ -22,9 +22,9 @@ BASELINE = "0001"
 
 
 def target_metadata() -> list[sa.MetaData]:
-    from engine import audit, auth, store
+    from engine import audit, auth, review, store
 
-    return [store.metadata, auth.metadata, audit.metadata]
+    return [store.metadata, auth.metadata, audit.metadata, review.metadata]
 
 
 def _config(connection: Connection) -> Config:

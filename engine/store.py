@@ -181,6 +181,17 @@ class Store:
         with self._engine.connect() as conn:
             return int(conn.execute(query).scalar_one())
 
+    def previous_ids(self, ids: Sequence[int]) -> dict[int, int]:
+        """For each given screening, the id of the screening of the same deal stored just before it (if any)."""
+        if not ids:
+            return {}
+        other = screenings.alias("other")
+        prev = (sa.select(sa.func.max(other.c.id))
+                .where(other.c.deal_id == screenings.c.deal_id, other.c.id < screenings.c.id).scalar_subquery())
+        query = sa.select(screenings.c.id, prev).where(screenings.c.id.in_(list(ids)))
+        with self._engine.connect() as conn:
+            return {int(i): int(p) for i, p in conn.execute(query).all() if p is not None}
+
     def latest_per_deal(self) -> list[StoredScreening]:
         """The most recent screening of every deal (the portfolio), ordered by deal id."""
         newest = sa.select(sa.func.max(screenings.c.id)).group_by(screenings.c.deal_id).scalar_subquery()

@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
-from engine import audit, auth, migrate
+from engine import audit, auth, migrate, review
 from engine.cli import main
 from engine.store import Store, _make_engine
 
@@ -57,3 +57,13 @@ def test_downgrade_to_nothing_and_back(database_url: str) -> None:
     migrate.upgrade(engine)
     assert migrate.differences(engine) == []
     engine.dispose()
+
+
+def test_a_database_made_by_the_app_with_review_tables_is_adopted(database_url: str) -> None:
+    store = Store(database_url)  # the app creates the screening, identity and review tables on first use
+    auth.ensure_schema(store.engine)
+    review.ensure_schema(store.engine)
+    assert migrate.upgrade(store.engine) == (None, migrate.head())
+    assert migrate.head() == "0002"
+    assert migrate.differences(store.engine) == []
+    store.close()

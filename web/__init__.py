@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import Flask
 
+from engine import review
 from engine.store import Store, sqlite_url
 from web import auth, csrf, errors, security, templating
 from web.services import EXAMPLES_DIR, Services
@@ -57,14 +58,18 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
 
     from web.api import bp as api_bp
-    from web.blueprints import portfolio, rules, screenings
+    from web.blueprints import apidocs, portfolio, rules, screenings
+    from web.blueprints import review as review_pages
 
     app.register_blueprint(screenings.bp)
     app.register_blueprint(portfolio.bp)
     app.register_blueprint(rules.bp)
+    app.register_blueprint(review_pages.bp)
+    app.register_blueprint(apidocs.bp)
     app.register_blueprint(api_bp)
     security.init_app(app)
     csrf.init_app(app)
     auth.init_app(app)
+    review.ensure_schema(app.extensions["ipsdg"].store.engine)
     errors.init_app(app)
     return app

@@ -18,14 +18,14 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Flask, current_app, g, redirect, request, session, url_for
 from werkzeug.exceptions import Forbidden, Unauthorized
 
-from engine import audit
+from engine import audit, review
 from engine import auth as users
 from engine.store import clean_user
 from web import csrf
 from web.services import services
 
 bp = Blueprint("auth", __name__)
-_OPEN = frozenset({"auth.login", "auth.login_post", "static", "api.openapi"})
+_OPEN = frozenset({"auth.login", "auth.login_post", "static", "api.openapi", "apidocs.index"})
 _UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
@@ -73,6 +73,20 @@ def screening_user(typed: str | None) -> str:
     if required():
         raise SignInRequired()
     return clean_user(typed)
+
+
+LOCAL_USER = "local user"
+
+
+def review_actor() -> review.Actor:
+    """Who signs off or annotates: the signed-in user with their role; without sign-in configured, the
+    single local user (role None: engine/review.py lets one person do every step, and the page says so)."""
+    user = current_user()
+    if user is not None:
+        return review.Actor(user.name, user.role)
+    if required():
+        raise SignInRequired()
+    return review.Actor(LOCAL_USER, None)
 
 
 def _gate() -> Any:

@@ -16,6 +16,7 @@ from engine.errors import InputError, Problem
 
 # HTTP status -> stable API error code
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+         409: "conflict",
          413: "payload_too_large",
          415: "unsupported_media_type", 422: "invalid_input", 500: "internal_error"}
 

@@ -16,7 +16,7 @@ Scalar = bool | int | float | str
 RuleChangeKind = Literal["added", "removed", "changed", "activated", "deactivated"]
 ParamChangeKind = Literal["added", "removed", "changed"]
 CauseKind = Literal["rule_added", "rule_removed", "rule_changed", "rule_activated", "rule_deactivated",
-                    "parameter", "scoring", "unexplained"]
+                    "parameter", "scoring", "input", "as_of", "unexplained"]
 
 
 class RuleChange(Strict):

@@ -14,6 +14,7 @@ from flask import Blueprint, Response, jsonify, request, url_for
 
 from engine.errors import InputError
 from engine.models.screening import Screening
+from engine.portfolio import compare as comparison
 from web import runs
 from web.api.openapi import spec
 from web.errors import api_error
@@ -66,6 +67,21 @@ def get_screening(screening_id: int) -> Any:
     if stored is None:
         return api_error(404, f"There is no stored screening #{screening_id}.")
     return jsonify(_stored_json(screening_id, stored))
+
+
+@bp.get("/screenings/<int:a>/compare/<int:b>")
+def compare_screenings(a: int, b: int) -> Any:
+    """The comparison the page /screenings/<a>/compare/<b> shows, as JSON (``a`` is the "old" side)."""
+    store = services().store
+    old, new = store.get(a), store.get(b)
+    for wanted, found in ((a, old), (b, new)):
+        if found is None:
+            return api_error(404, f"There is no stored screening #{wanted}.")
+    assert old is not None and new is not None
+    try:
+        return jsonify(comparison.compare(old, new).model_dump(mode="json"))
+    except comparison.NotComparable as exc:
+        return api_error(400, f"Cannot compare: {exc}.")
 
 
 @bp.get("/screenings")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from engine.models.compare import Comparison
 from engine.models.disclosures import Extraction
 from engine.models.screening import Screening
 from engine.models.stored import ScreeningSummary
@@ -69,6 +70,17 @@ PATHS: dict[str, Any] = {
             "responses": {"200": _json(STORED, "The stored screening."), **ERRORS},
         },
     },
+    "/api/v1/screenings/{a}/compare/{b}": {
+        "get": {
+            "summary": "Two screenings of one deal side by side, each changed finding and check with its cause",
+            "parameters": [{"name": n, "in": "path", "required": True, "schema": {"type": "integer"},
+                            "description": d} for n, d in (("a", "the older (before) screening"),
+                                                           ("b", "the newer (after) screening"))],
+            "responses": {"200": _json(_ref("Comparison"), "The comparison (causes: parameter, rule_changed, "
+                                                           "input, as_of)."),
+                          "400": _json(_ref("Error"), "The screenings are of different deals."), **ERRORS},
+        },
+    },
     "/api/v1/extract": {
         "post": {
             "summary": "Extract disclosures (use of proceeds, KPIs, reviews, reporting, SDG mentions) from a document",
@@ -120,7 +132,7 @@ ERROR_SCHEMA = {"type": "object", "required": ["error"], "properties": {"error":
 @lru_cache(maxsize=1)
 def spec() -> dict[str, Any]:
     schemas: dict[str, Any] = {"Error": ERROR_SCHEMA}
-    for model in (Screening, ScreeningSummary, Extraction):
+    for model in (Screening, ScreeningSummary, Extraction, Comparison):
         schema = model.model_json_schema(ref_template=REF, mode="serialization")
         schemas.update(schema.pop("$defs", {}))
         schemas[model.__name__] = schema

@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 from flask import Blueprint, Response, request
 
+from engine import review
 from engine.models.screening import Screening
 from engine.models.stored import StoredScreening
 from web.services import services
@@ -16,18 +17,21 @@ from web.templating import render
 
 bp = Blueprint("portfolio", __name__)
 
-FIXED = ["screening_id", "deal_id", "deal_name", "label", "verdict", "grade", "esg_score", "red_flags",
-         "failing_checks", "watch_checks", "as_of", "screened_at", "user"]
-SORTABLE = ("deal_id", "deal_name", "label", "verdict", "grade", "esg_score", "red_flags", "as_of", "screened_at")
+FIXED = ["screening_id", "deal_id", "deal_name", "label", "verdict", "signoff", "grade", "esg_score",
+         "red_flags", "failing_checks", "watch_checks", "as_of", "screened_at", "user"]
+SORTABLE = ("deal_id", "deal_name", "label", "verdict", "signoff", "grade", "esg_score", "red_flags", "as_of",
+            "screened_at")
+FILTERS = ("verdict", "signoff", "label", "grade")
 VERDICT_ORDER = {"eligible": 0, "conditional": 1, "ineligible": 2}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _row(stored: StoredScreening) -> dict[str, Any]:
+def _row(stored: StoredScreening, signoff: str) -> dict[str, Any]:
     s = Screening.model_validate_json(stored.screening_json)
     row: dict[str, Any] = {
         "screening_id": stored.summary.id, "deal_id": s.deal_id, "deal_name": s.deal_name, "label": s.label,
-        "verdict": s.verdict, "grade": s.grade, "esg_score": round(s.esg_score, 1), "red_flags": s.red_flag_count,
+        "verdict": s.verdict, "signoff": signoff,
+        "grade": s.grade, "esg_score": round(s.esg_score, 1), "red_flags": s.red_flag_count,
         "failing_checks": ", ".join(c.metric for c in s.checks if c.status == "fail"),
         "watch_checks": ", ".join(c.metric for c in s.checks if c.status == "watch"),
         "as_of": s.as_of.isoformat(), "screened_at": stored.summary.created_at.strftime("%Y-%m-%d %H:%M UTC"),
@@ -38,8 +42,11 @@ def _row(stored: StoredScreening) -> dict[str, Any]:
 
 
 def frame() -> pd.DataFrame:
-    """The latest screening of every deal, one row each, with one column per SDG scored."""
-    rows = [_row(x) for x in services().store.latest_per_deal()]
+    """The latest screening of every deal, one row each, with its sign-off state and one column per SDG scored."""
+    store = services().store
+    latest = store.latest_per_deal()
+    states = review.states(store.engine, [x.summary.id for x in latest])
+    rows = [_row(x, states[x.summary.id]) for x in latest]
     df = pd.DataFrame(rows, columns=FIXED) if not rows else pd.DataFrame(rows)
     sdg_cols = sorted((c for c in df.columns if c.startswith("SDG ")), key=lambda c: int(c.split()[1]))
     return df[FIXED + sdg_cols]
@@ -47,7 +54,7 @@ def frame() -> pd.DataFrame:
 
 def select(df: pd.DataFrame, args: Mapping[str, str]) -> pd.DataFrame:
     """Apply the filters and the sort given as query parameters."""
-    for column in ("verdict", "label", "grade"):
+    for column in FILTERS:
         if args.get(column):
             df = df[df[column] == args[column]]
     if args.get("q"):
@@ -85,7 +92,7 @@ def _safe_cells(df: pd.DataFrame) -> pd.DataFrame:
 def index() -> str:
     full = frame()
     df = select(full, request.args)
-    choices = {c: sorted(full[c].dropna().unique().tolist()) for c in ("verdict", "label", "grade")}
+    choices = {c: sorted(full[c].dropna().unique().tolist()) for c in FILTERS}
     sdg_cols = [c for c in df.columns if c.startswith("SDG ")]
     return render("portfolio.html.j2", rows=df.to_dict("records"), sdg_cols=sdg_cols, choices=choices,
                   args=request.args, total=len(full), sortable=SORTABLE)

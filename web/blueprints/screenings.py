@@ -6,10 +6,12 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
 
-from engine import report
+from engine import report, review
 from engine.errors import InputError, Problem
 from engine.models.screening import Screening
+from engine.portfolio import compare as comparison
 from web import runs
+from web.auth import review_actor
 from web.services import services
 from web.templating import render
 from web.uploads import read_deal_upload, read_document_uploads
@@ -71,7 +73,9 @@ def history() -> str:
     page = max(1, request.args.get("page", 1, type=int) or 1)
     total = store.count(deal_id=deal_id)
     rows = store.summaries(deal_id=deal_id, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-    return render("history.html.j2", rows=rows, deal_id=deal_id, page=page, total=total, page_size=PAGE_SIZE)
+    ids = [r.id for r in rows]
+    return render("history.html.j2", rows=rows, deal_id=deal_id, page=page, total=total, page_size=PAGE_SIZE,
+                  previous=store.previous_ids(ids), states=review.states(store.engine, ids))
 
 
 def _stored(screening_id: int) -> tuple[Any, Screening]:
@@ -85,7 +89,36 @@ def _stored(screening_id: int) -> tuple[Any, Screening]:
 def show(screening_id: int) -> str:
     """A past report, re-rendered from the stored Screening JSON (not re-screened)."""
     stored, screening = _stored(screening_id)
-    return render("report.html.j2", stored=stored.summary, **report.context(screening))
+    store = services().store
+    others = [r for r in store.summaries(deal_id=stored.summary.deal_id, limit=PAGE_SIZE) if r.id != screening_id]
+    previous = store.previous_ids([screening_id]).get(screening_id)
+    actor = review_actor()
+    rv = review.review(store.engine, screening_id)
+    refusals = {a: review.refusal(actor, rv, a) for a in ("review", "approve", "reject", "supersede")}
+    return render("report.html.j2", stored=stored.summary, previous=previous, others=others, rv=rv, actor=actor,
+                  refusals=refusals, newer=[o for o in others if o.id > screening_id], **report.context(screening))
+
+
+@bp.get("/screenings/<int:screening_id>/compare")
+def compare_pick(screening_id: int) -> Any:
+    """The report page's "compare with" picker (a GET form) lands here and goes to the comparison."""
+    other = request.args.get("with", 0, type=int) or 0
+    old, new = sorted((other, screening_id))
+    return redirect(url_for("screenings.compare", a=old, b=new), code=303)
+
+
+@bp.get("/screenings/<int:a>/compare/<int:b>")
+def compare(a: int, b: int) -> Any:
+    """Two screenings of one deal side by side, the earlier stored one as "before" (a reversed URL is turned)."""
+    if a > b:
+        return redirect(url_for("screenings.compare", a=b, b=a), code=308)
+    old, _ = _stored(a)
+    new, _ = _stored(b)
+    try:
+        result = comparison.compare(old, new)
+    except comparison.NotComparable as exc:
+        abort(400, description=f"Cannot compare: {exc}.")
+    return render("compare.html.j2", c=result)
 
 
 @bp.get("/screenings/<int:screening_id>/report.<fmt>")
