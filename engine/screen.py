@@ -17,8 +17,9 @@ from typing import Any
 from engine import deals as deal_files
 from engine import documents as docs
 from engine.errors import InputError
-from engine.extract import default_extractor
+from engine.extract import LEXICON_DIR, Extractor, default_extractor, default_lexicon_paths
 from engine.facts import deal_facts, metric_facts
+from engine.lexicons import load_lexicons
 from engine.models import Deal
 from engine.models.disclosures import Document, Extraction
 from engine.models.scoring import ScoringConfig
@@ -32,16 +33,69 @@ from engine.topical import focus_split, topical_passages
 from engine.valuation import value_deal
 
 
-@lru_cache(maxsize=1)
-def _tagger() -> Tagger:
-    """The shipped SDG tagger, kept in the disk cache by its lexicon files' content (and spaCy's version)."""
+def _lexicon_dir(rules_root: Path | None) -> Path:
+    """The lexicon folder of a rules root (``<root>/lexicons``), else the shipped one: one policy root."""
+    own = rules_root / "lexicons" if rules_root is not None else None
+    return own if own is not None and own.is_dir() else LEXICON_DIR
+
+
+def _stamp(paths: Sequence[Path]) -> tuple[tuple[str, int, int], ...]:
+    """Name, modification time (ns) and size of each file: a cheap key that changes when a file is edited."""
+    out = []
+    for path in paths:
+        try:
+            st = path.stat()
+            out.append((str(path), st.st_mtime_ns, st.st_size))
+        except OSError:
+            out.append((str(path), -1, -1))
+    return tuple(out)
+
+
+def _dirs_stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """The folder and its sub-folders: their times change when a file is added, removed or renamed."""
+    return _stamp([folder, *(p for p in folder.iterdir() if p.is_dir())]) if folder.is_dir() else ()
+
+
+@lru_cache(maxsize=8)
+def _listing(folder: str, dirs: tuple[tuple[str, int, int], ...]) -> tuple[list[Path], list[Path]]:
+    """The extractor's lexicon files and the tagger's files of a lexicon folder (listed again when a folder changes)."""
+    from engine.sdg.lexicon import catalogue_path
+
+    root, sdg = Path(folder), Path(folder) / "sdg"
+    return default_lexicon_paths(root), [*sorted(sdg.glob("*.y*ml")), catalogue_path(sdg)]
+
+
+def _tagger(lexicons: Path = LEXICON_DIR) -> Tagger:
+    """The SDG tagger of a lexicon folder; an edit to any of its files is seen by the next screening."""
+    files = _listing(str(lexicons), _dirs_stamp(lexicons))[1]
+    return _tagger_for(str(lexicons / "sdg"), _stamp(files))
+
+
+@lru_cache(maxsize=4)
+def _tagger_for(folder: str, stamp: tuple[tuple[str, int, int], ...]) -> Tagger:
+    """Kept on disk by the files' content (and spaCy's version), so another process skips compiling it."""
     from spacy.about import __version__ as spacy_version
 
     from engine.rules import diskcache
-    from engine.sdg.lexicon import DEFAULT_CATALOGUE, DEFAULT_DIR
 
-    content = diskcache.content_hash([*sorted(DEFAULT_DIR.rglob("*.y*ml")), DEFAULT_CATALOGUE]) + spacy_version
-    return diskcache.load_or_build("sdg-tagger", str(DEFAULT_DIR), content, load_tagger, Tagger)
+    content = diskcache.content_hash([Path(name) for name, _, _ in stamp]) + spacy_version
+    return diskcache.load_or_build("sdg-tagger", folder, content, lambda: load_tagger(folder), Tagger)
+
+
+def _extractor(lexicons: Path = LEXICON_DIR) -> Extractor:
+    """The disclosure extractor of a lexicon folder; an edit to any of its files is seen by the next screening."""
+    return _extractor_for(_stamp(_listing(str(lexicons), _dirs_stamp(lexicons))[0]))
+
+
+@lru_cache(maxsize=4)
+def _extractor_for(stamp: tuple[tuple[str, int, int], ...]) -> Extractor:
+    files = [Path(name) for name, _, _ in stamp]
+    if files == default_lexicon_paths(LEXICON_DIR) and stamp == _SHIPPED:
+        return default_extractor()  # the shipped lexicons as loaded at start (shared with extract())
+    return Extractor(load_lexicons(files))
+
+
+_SHIPPED = _stamp(default_lexicon_paths(LEXICON_DIR))
 
 
 @dataclass(frozen=True)
@@ -57,11 +111,17 @@ class Gathered:
 
 
 def gather(deal: Deal, documents: Sequence[Document], as_of: date, scoring: ScoringConfig, *,
-           stress_grid: bool = True) -> Gathered:
-    """Extract, reconcile and value: the facts the rules see (also what ``ipsdg rules explain --deal`` uses)."""
-    extractor = default_extractor()
+           stress_grid: bool = True, rules_root: Path | None = None) -> Gathered:
+    """Extract, reconcile and value: the facts the rules see (also what ``ipsdg rules explain --deal`` uses).
+
+    Lexicons come from ``<rules_root>/lexicons`` when that folder exists, so a rules folder is the
+    whole policy: ``--rulesets DIR`` and ``rules diff`` see lexicon edits as they see rule edits.
+    """
+    lexicons = _lexicon_dir(rules_root)
+    extractor = _extractor(lexicons)
     extractions = [extractor.extract(d) for d in documents]
-    topical, also = focus_split([p for d in documents for p in topical_passages(d, _tagger())], scoring.sdg.goals)
+    tagger = _tagger(lexicons)
+    topical, also = focus_split([p for d in documents for p in topical_passages(d, tagger)], scoring.sdg.goals)
     valuation = value_deal(deal, as_of, stress_grid=stress_grid)
     found = contradictions(deal, extractions, scoring.reconcile, extractor)
     facts = normalize_kpi_facts(deal_facts(deal, as_of, value_shares={a.id: a.value_share_pct
@@ -82,7 +142,7 @@ def screen(deal: Deal, documents: Sequence[Document] = (), *, rulebook: RuleBook
     rulebook = rulebook or load_rulebook()
     scoring = scoring or scoring_for(rulebook.root)
     as_of = as_of or date.today()
-    g = gather(deal, documents, as_of, scoring, stress_grid=stress_grid)
+    g = gather(deal, documents, as_of, scoring, stress_grid=stress_grid, rules_root=rulebook.root)
     findings = rulebook.evaluate(g.facts, as_of)
     short = {n: goal.short for n, goal in rulebook.catalogue.goals.items()} if rulebook.catalogue else {}
     scores = score(findings, g.topical, deal.structure.label, deal.structure.claims_eu_gbs, scoring, short,

@@ -104,21 +104,21 @@ def test_the_sdg_tagger_is_cached_by_its_lexicon_files(tmp_path: Path, cache: Pa
     from engine import screen
     from engine.sdg import lexicon, load_tagger
 
-    folder = tmp_path / "lexicons" / "sdg"
+    lexicons = tmp_path / "lexicons"
+    folder = lexicons / "sdg"
     shutil.copytree(lexicon.DEFAULT_DIR, folder)
-    monkeypatch.setattr(lexicon, "DEFAULT_DIR", folder)
     text = "Rooftop solar and mini-grids bring electricity to rural clinics."
-    screen._tagger.cache_clear()
-    built = screen._tagger()
+    screen._tagger_for.cache_clear()
+    built = screen._tagger(lexicons)
     assert list(cache.glob("sdg-tagger-*.pickle"))
-    screen._tagger.cache_clear()
-    monkeypatch.setattr(screen, "load_tagger", lambda: pytest.fail("the lexicons were compiled again"))
-    again = screen._tagger()
+    screen._tagger_for.cache_clear()  # a new process: only the disk cache is left
+    monkeypatch.setattr(screen, "load_tagger", lambda *_: pytest.fail("the lexicons were compiled again"))
+    again = screen._tagger(lexicons)
     assert again is not built and repr(again.tag(text)) == repr(built.tag(text))
     edited = sorted(folder.glob("*.yaml"))[-1]
     edited.write_text(edited.read_text() + "\n")  # any edit, even a blank line, is a new key
-    screen._tagger.cache_clear()
     monkeypatch.setattr(screen, "load_tagger", load_tagger)
-    assert repr(screen._tagger().tag(text)) == repr(built.tag(text))
+    rebuilt = screen._tagger(lexicons)  # same process, no cache_clear: the edit is seen
+    assert rebuilt is not again and repr(rebuilt.tag(text)) == repr(built.tag(text))
     assert len(list(cache.glob("sdg-tagger-*.pickle"))) == 1
-    screen._tagger.cache_clear()
+    screen._tagger_for.cache_clear()

@@ -85,7 +85,7 @@ def explain(rule_id: str, deal: Path | None, as_of: datetime | None, directory: 
     facts = None
     if deal:  # the very facts a screening of this deal sees: deal file, valuation metrics, documents
         loaded, documents = load_inputs(deal)
-        facts = gather(loaded, documents, day, scoring_for(book.root)).facts
+        facts = gather(loaded, documents, day, scoring_for(book.root), rules_root=book.root).facts
     click.echo(book.explain(rule_id, facts, day))
 
 
