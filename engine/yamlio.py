@@ -226,12 +226,10 @@ def _depth_line(text: str) -> int | None:
 
 # --- fast path: libyaml composes, the same _build types the values -----------------------------------------
 
-# Only a document that is plainly ordinary takes the fast path; anything else (aliases, deep nesting, a
-# %YAML directive, any problem at all) is parsed again by ruamel below, which reports it with its line and
-# applies the input bounds. The numbers are ours: they keep libyaml's recursive composer far from the C stack.
-_FAST_MAX_CHARS = 1024 * 1024
-_FAST_MAX_FLOW = 4096  # '[' plus '{' in the text: flow nesting is the only deep nesting short text can hold
-_FAST_MAX_DEPTH = 64
+# Only a document that is plainly ordinary takes the fast path; anything else (aliases, nesting past MAX_DEPTH,
+# a %YAML directive, any problem at all) is parsed again by ruamel below, which reports it with its line and
+# applies the input bounds. libyaml's composer recurses once per nesting level (a few hundred thousand levels
+# crash the process), so the event stream, which is read iteratively, is checked before anything is composed.
 
 
 def _core_schema() -> Any:
@@ -255,35 +253,41 @@ def _core_schema() -> Any:
 _FastLoader: Any = None
 
 
+def _plainly_ordinary(text: str) -> bool:
+    """No alias and no nesting past MAX_DEPTH, read from libyaml's event stream (iterative, bounded by the text)."""
+    parser = _CParser(text)
+    depth = 0
+    try:
+        while (event := parser.get_event()) is not None:
+            if isinstance(event, _pyyaml.AliasEvent):
+                return False
+            if isinstance(event, (_pyyaml.SequenceStartEvent, _pyyaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return False
+            elif isinstance(event, (_pyyaml.SequenceEndEvent, _pyyaml.MappingEndEvent)):
+                depth -= 1
+    except Exception:  # noqa: BLE001 - any complaint is reported by the ruamel path, with its wording
+        return False
+    finally:
+        parser.dispose()
+    return True
+
+
 def _fast_compose(text: str) -> Any:
     """The libyaml node tree of an ordinary document, or None to take the ruamel path."""
     global _FastLoader
-    if (_pyyaml is None or len(text) > _FAST_MAX_CHARS or "%YAML" in text or "\t" in text  # ruamel refuses some tabs
-            or text.count("[") + text.count("{") > _FAST_MAX_FLOW):
+    if _pyyaml is None or "%YAML" in text or "\t" in text or not _plainly_ordinary(text):  # ruamel refuses some tabs
         return None
     if _FastLoader is None:
         _FastLoader = _core_schema()
     loader = _FastLoader(text)
     try:
-        root = loader.get_single_node()
+        return loader.get_single_node()  # None for an empty stream
     except Exception:  # noqa: BLE001 - any complaint is reported by the ruamel path, with its wording
         return None
     finally:
         loader.dispose()
-    if root is None:
-        return None
-    seen: set[int] = set()
-    stack = [(root, 1)]
-    while stack:  # no node twice (an alias) and no deep nesting: those are the ruamel path's to bound
-        node, depth = stack.pop()
-        if id(node) in seen or depth > _FAST_MAX_DEPTH:
-            return None
-        seen.add(id(node))
-        if isinstance(node, _pyyaml.SequenceNode):
-            stack.extend((child, depth + 1) for child in node.value)
-        elif isinstance(node, _pyyaml.MappingNode):
-            stack.extend((part, depth + 1) for pair in node.value for part in pair)
-    return root
 
 
 def parse_text(text: str, path: str, *, json_only: bool = False) -> Loaded:

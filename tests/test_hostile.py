@@ -10,6 +10,8 @@ from __future__ import annotations
 import io
 import json
 import re
+import subprocess
+import sys
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -89,6 +91,16 @@ def test_deep_nesting_is_refused_with_its_line(text: str, json_only: bool, line:
         deals.parse_deal(text, "deep", json_only=json_only)
     [problem] = caught.value.problems
     assert (problem.code, problem.line) == (errors.TOO_DEEP, line)
+
+
+def test_compact_block_nesting_a_hundred_thousand_deep_is_refused_not_a_crash() -> None:
+    """'- - - ... x' on one line (400 KB) once reached libyaml's recursive composer and killed the process
+    (exit 139): run in a subprocess so a crash fails this test instead of the whole run."""
+    code = ("from engine import yamlio\nfrom engine.errors import InputError\n"
+            "try:\n    yamlio.parse_text('- ' * 200_000 + 'x', 'deep.yaml')\n"
+            "except InputError as exc:\n    print(exc.problems[0].code)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout.strip()) == (0, errors.TOO_DEEP), done.stderr
 
 
 def test_nesting_up_to_the_limit_loads() -> None:
