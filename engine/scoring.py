@@ -154,7 +154,9 @@ def sdg_scores(findings: Sequence[Finding], topical: Sequence[TopicalPassage], c
             basis=f"topical passage {cfg.topical_points:g} x topical evidence {cfg.evidence_quality['topical']:g} "
                   f"x tagger score {passage.score:.2f} = {value:g}",
             evidence=f"{passage.document}#p{passage.page}"))
-    penalties: dict[int, list[ScorePoint]] = defaultdict(list)
+    penalties: dict[int, list[ScorePoint]] = defaultdict(list)  # both kinds, in order, as the report lists them
+    wide_minus: dict[int, float] = defaultdict(float)  # deal-wide penalties: floor at 0
+    named_minus: dict[int, float] = defaultdict(float)  # penalties on a named SDG: floor at -cap
     contributing = sorted(sdg for sdg, pts in points.items() if pts)  # any points, topical too (monotonicity)
     for f in distinct_flags(findings):
         if f.severity is None or not cfg.flag_penalty[f.severity] or is_financial(f):
@@ -171,6 +173,7 @@ def sdg_scores(findings: Sequence[Finding], topical: Sequence[TopicalPassage], c
             penalties[sdg].append(ScorePoint(sdg=sdg, target=None, points=-value, rule_id=f.rule_id,
                                              evidence_kind="deal", basis=f"{f.severity} flag{scope} -{value:g}",
                                              evidence=_fact_evidence(f)))
+            (named_minus if named else wide_minus)[sdg] -= value
     goals = sorted(set(cfg.goals) | set(points) | set(penalties))
     out = []
     for sdg in goals:
@@ -192,10 +195,8 @@ def sdg_scores(findings: Sequence[Finding], topical: Sequence[TopicalPassage], c
         if sdg in cfg.deal_evidence_required and not has_deal_evidence and positive > cfg.unsupported_cap:
             positive = cfg.unsupported_cap
             notes.append(f"capped at {cfg.unsupported_cap:g}: SDG {sdg} needs deal evidence (category or class)")
-        wide = sum(p.points for p in minus if "deal-wide" in p.basis)
-        named_minus = sum(p.points for p in minus if "deal-wide" not in p.basis)
         # deal-wide penalties floor at 0, penalties on a named SDG at -cap
-        score = round(max(-cfg.cap, max(0.0, positive + wide) + named_minus), 1)
+        score = round(max(-cfg.cap, max(0.0, positive + wide_minus.get(sdg, 0.0)) + named_minus.get(sdg, 0.0)), 1)
         targets = sorted({p.target for p in plus if p.target}, key=_target_key)
         out.append(SDGScore(sdg=sdg, short=short_titles.get(sdg, f"SDG {sdg}"), score=score,
                             band=_band(score, config), targets=targets, points=plus, penalties=minus,
