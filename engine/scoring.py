@@ -318,11 +318,10 @@ def _verdict_reasons(flags: Sequence[Finding], opinions: Opinions,
             blockers.append(text)
         elif f.severity in policy.condition_severities:
             conditions.append(text)
-    core = {r.rule_id for r in opinions.icma.rows if r.status != "met"} if opinions.icma.status == "not_aligned" \
-        else set()
+    # a core row that is not met is what makes the ICMA opinion not_aligned: it blocks by itself
     for r in opinions.icma.rows:
         if r.status != "met":
-            (blockers if r.rule_id in core and _is_core_row(r.key) else conditions).append(
+            (blockers if _is_core_row(r.key) else conditions).append(
                 f"{r.title}: {r.status} [{r.rule_id}]")
     for r in opinions.eu_gbs.rows:
         if r.status == "missing":
