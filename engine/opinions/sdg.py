@@ -18,10 +18,6 @@ from engine.models.screening import OpinionRow, SDGOpinion, SDGScore
 CLAUSE = "UN SDG targets (A/RES/71/313) via the ipsdg mapping rules cited on each contribution"
 
 
-def _band(score: float, config: ScoringConfig) -> str:
-    return next((b.label for b in config.sdg.bands if score >= b.min), config.sdg.bands[-1].label)
-
-
 def sdg_opinion(findings: Sequence[Finding], sdgs: Sequence[SDGScore], config: ScoringConfig,
                 deal: Deal | None = None) -> SDGOpinion:
     scale = ("best SDG score (0-100, rulesets/scoring/scoring.yaml) on the ipsdg bands "
@@ -56,7 +52,13 @@ def sdg_opinion(findings: Sequence[Finding], sdgs: Sequence[SDGScore], config: S
                                note=flags[0].message))
     best = max((s.score for s in sdgs), default=0.0)
     worst = min((s.score for s in sdgs), default=0.0)
-    grade = _band(best, config) if best > 0 or worst >= 0 else _band(worst, config)
+    # the band scoring gave the best SDG (the worst when every score is below zero)
+    if sdgs:
+        top = max(sdgs, key=lambda s: s.score)
+        low = min(sdgs, key=lambda s: s.score)
+        grade = top.band if best > 0 or worst >= 0 else low.band
+    else:  # nothing scored: the band a score of 0 reaches
+        grade = next((b.label for b in config.sdg.bands if b.min <= 0), config.sdg.bands[-1].label)
     reasons = [f"best SDG: {s.short} (SDG {s.sdg}) {s.score:g}" for s in sdgs if s.score == best and best > 0][:1]
     reasons += [f"over-claim: {r.note} [{r.rule_id}]" for r in rows if r.status == "over_claim"]
     reasons += [f"negative: {s.short} (SDG {s.sdg}) {s.score:g}" for s in sdgs if s.score < 0]
