@@ -27,6 +27,7 @@ from engine.models.screening import (
     TopicalPassage,
 )
 from engine.opinions import build_opinions
+from engine.opinions.common import distinct_flags, is_financial, named_sdgs
 from engine.opinions.icma import is_core
 
 DEFAULT_SCORING = Path(__file__).resolve().parents[1] / "rulesets" / "scoring" / "scoring.yaml"
@@ -161,7 +162,7 @@ def sdg_scores(findings: Sequence[Finding], topical: Sequence[TopicalPassage], c
     for f in distinct_flags(findings):
         if f.severity is None or not cfg.flag_penalty[f.severity] or is_financial(f):
             continue
-        named = _named_sdgs(f)
+        named = named_sdgs(f)
         # A flag about a claimed SDG costs that SDG; a deal-wide red flag or blocker (fossil licensees,
         # an excluded structure) costs every SDG that has points, but only down to 0 (below):
         # a deal-wide flag takes away contribution, it never makes an SDG negative, so removing a
@@ -202,33 +203,6 @@ def sdg_scores(findings: Sequence[Finding], topical: Sequence[TopicalPassage], c
                             band=_band(score, config), targets=targets, points=plus, penalties=minus,
                             note="; ".join(notes) or None))
     return out
-
-
-def _named_sdgs(f: Finding) -> tuple[int, ...]:
-    return tuple(sorted({int(fact["sdg"]) for fact in f.facts if isinstance(fact.get("sdg"), int | float)}))
-
-
-def is_financial(f: Finding) -> bool:
-    """A flag that rests on a valuation metric (concentration, LTV, projections) is a credit matter:
-    it belongs to the credit opinion and never costs SDG or ESG points (issue 13: credit is not blended)."""
-    return any(fact.get("t") == "metric" for fact in f.facts)
-
-
-def distinct_flags(findings: Iterable[Finding]) -> list[Finding]:
-    """Flags counted once per rule and cause, however many sources repeat them (sources corroborate).
-
-    The cause of a flag about an SDG is the SDG (the deal file's claim and the circular's "SDG 12"
-    are one over-claim); of any other flag, its message (two fossil licensees are two causes).
-    The first finding in the engine's deterministic order stands for the group.
-    """
-    seen: dict[tuple[str, tuple[int, ...], str], Finding] = {}
-    for f in findings:
-        if f.effect != "flag" or f.severity is None:
-            continue
-        named = _named_sdgs(f)
-        key = (f.rule_id, named, "" if named else (f.message or f.title))
-        seen.setdefault(key, f)
-    return list(seen.values())
 
 
 def _target_key(target: str) -> tuple[int, str]:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from engine.models import Deal, Finding
 from engine.models.scoring import ScoringConfig
 from engine.models.screening import OpinionRow, SDGOpinion, SDGScore
+from engine.opinions.common import distinct_flags, is_financial, named_sdgs
 
 CLAUSE = "UN SDG targets (A/RES/71/313) via the ipsdg mapping rules cited on each contribution"
 
@@ -41,9 +42,8 @@ def sdg_opinion(findings: Sequence[Finding], sdgs: Sequence[SDGScore], config: S
     overclaims: dict[int, list[Finding]] = {}
     for f in findings:
         if f.effect == "flag" and f.rule_id.startswith("RF-OVERCLAIM"):
-            for fact in f.facts:
-                if isinstance(fact.get("sdg"), int | float):
-                    overclaims.setdefault(int(fact["sdg"]), []).append(f)
+            for sdg in named_sdgs(f):
+                overclaims.setdefault(sdg, []).append(f)
     for sdg, flags in sorted(overclaims.items()):
         rows.append(OpinionRow(key=f"SDG {sdg}", title=f"SDG {sdg} claimed", status="over_claim",
                                clause=flags[0].reference.title, rule_id=flags[0].rule_id,
@@ -62,9 +62,8 @@ def sdg_opinion(findings: Sequence[Finding], sdgs: Sequence[SDGScore], config: S
     reasons = [f"best SDG: {s.short} (SDG {s.sdg}) {s.score:g}" for s in sdgs if s.score == best and best > 0][:1]
     reasons += [f"over-claim: {r.note} [{r.rule_id}]" for r in rows if r.status == "over_claim"]
     reasons += [f"negative: {s.short} (SDG {s.sdg}) {s.score:g}" for s in sdgs if s.score < 0]
-    wide = sorted({(f.rule_id, f.message or f.title) for f in findings
-                   if f.effect == "flag" and f.severity in ("red_flag", "blocker")
-                   and not any(isinstance(x.get("sdg"), int | float) or x.get("t") == "metric" for x in f.facts)})
+    wide = sorted({(f.rule_id, f.message or f.title) for f in distinct_flags(findings)
+                   if f.severity in ("red_flag", "blocker") and not named_sdgs(f) and not is_financial(f)})
     reasons += [f"deal-wide red flag (takes points from every SDG with points, not below 0): {m} [{r}]"
                 for r, m in wide]
     if not reasons:
