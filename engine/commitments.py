@@ -27,8 +27,12 @@ def _cues() -> tuple[tuple[str, re.Pattern[str]], ...]:
                  for t in sorted(set(terms) | set(NEGATIONS), key=lambda x: (-len(x), x)))
 
 
+@lru_cache(maxsize=1024)
 def weak_cue(text: str | None) -> str | None:
-    """The first hedge or negation cue in ``text`` (longest cue first), or None for a firm statement."""
+    """The first hedge or negation cue in ``text`` (longest cue first), or None for a firm statement.
+
+    Memoised per text: the framework facts and the ICMA opinion's hedge note ask about the same
+    selection and unallocated-proceeds wording, and the search runs once."""
     if not text:
         return None
     lowered = text.lower()
