@@ -16,8 +16,7 @@ from engine.lexicons import load_lexicon
 
 HEDGING = Path(__file__).resolve().parents[1] / "rulesets" / "lexicons" / "hedging.yaml"
 NEGATIONS = ("no separate", "no formal", "no dedicated", "there is no", "there are no", "has not been",
-             "have not been", "not yet", "no process", "no policy", "no committee",
-             "will consider")  # "will consider": a promise to think about it, not a process
+             "have not been", "not yet", "no process", "no policy", "no committee")
 
 
 @lru_cache(maxsize=1)
