@@ -16,8 +16,7 @@ from engine.lexicons import load_lexicon
 
 HEDGING = Path(__file__).resolve().parents[1] / "rulesets" / "lexicons" / "hedging.yaml"
 NEGATIONS = ("no separate", "no formal", "no dedicated", "there is no", "there are no", "has not been",
-             "have not been", "not yet", "no process", "no policy", "no committee",
-             "will consider")  # "will consider": a promise to think about it, not a process
+             "have not been", "not yet", "no process", "no policy", "no committee")
 
 
 @lru_cache(maxsize=1)
@@ -27,8 +26,12 @@ def _cues() -> tuple[tuple[str, re.Pattern[str]], ...]:
                  for t in sorted(set(terms) | set(NEGATIONS), key=lambda x: (-len(x), x)))
 
 
+@lru_cache(maxsize=1024)
 def weak_cue(text: str | None) -> str | None:
-    """The first hedge or negation cue in ``text`` (longest cue first), or None for a firm statement."""
+    """The first hedge or negation cue in ``text`` (longest cue first), or None for a firm statement.
+
+    Memoised per text: the framework facts and the ICMA opinion's hedge note ask about the same
+    selection and unallocated-proceeds wording, and the search runs once."""
     if not text:
         return None
     lowered = text.lower()

@@ -125,12 +125,12 @@ def deal_facts(deal: Deal, as_of: date, *, evidence_base: str | None = None,
             timing=r.timing, esma_registered=r.esma_registered, esma_notified=r.esma_notified,
             scope=r.scope, opinion=r.opinion)
     sel, mop, rep = fw.project_selection, fw.management_of_proceeds, fw.reporting
+    selection = sel.process if sel else None
+    unallocated = mop.unallocated_policy if mop else None
     add("framework", "framework", "framework", published=fw.published,
-        has_selection_process=bool(sel and sel.process), selection_committee=bool(sel and sel.committee),
-        selection_firm=bool(sel and sel.process) and weak_cue(sel.process if sel else None) is None,
-        selection_weak_cue=weak_cue(sel.process if sel else None),
-        unallocated_firm=bool(mop and mop.unallocated_policy)
-        and weak_cue(mop.unallocated_policy if mop else None) is None,
+        has_selection_process=bool(selection), selection_committee=bool(sel and sel.committee),
+        selection_firm=bool(selection) and weak_cue(selection) is None,
+        unallocated_firm=bool(unallocated) and weak_cue(unallocated) is None,
         exclusions=list(sel.exclusions) if sel else [], tracking=mop.tracking if mop else "none",
         has_unallocated_policy=bool(mop and mop.unallocated_policy),
         look_back_years=None if not mop or mop.look_back_years is None else float(mop.look_back_years),

@@ -27,6 +27,7 @@ from engine.models.screening import (
     TopicalPassage,
 )
 from engine.opinions import build_opinions
+from engine.opinions.common import distinct_flags, is_financial, named_sdgs
 from engine.opinions.icma import is_core
 
 DEFAULT_SCORING = Path(__file__).resolve().parents[1] / "rulesets" / "scoring" / "scoring.yaml"
@@ -154,12 +155,14 @@ def sdg_scores(findings: Sequence[Finding], topical: Sequence[TopicalPassage], c
             basis=f"topical passage {cfg.topical_points:g} x topical evidence {cfg.evidence_quality['topical']:g} "
                   f"x tagger score {passage.score:.2f} = {value:g}",
             evidence=f"{passage.document}#p{passage.page}"))
-    penalties: dict[int, list[ScorePoint]] = defaultdict(list)
+    penalties: dict[int, list[ScorePoint]] = defaultdict(list)  # both kinds, in order, as the report lists them
+    wide_minus: dict[int, float] = defaultdict(float)  # deal-wide penalties: floor at 0
+    named_minus: dict[int, float] = defaultdict(float)  # penalties on a named SDG: floor at -cap
     contributing = sorted(sdg for sdg, pts in points.items() if pts)  # any points, topical too (monotonicity)
     for f in distinct_flags(findings):
         if f.severity is None or not cfg.flag_penalty[f.severity] or is_financial(f):
             continue
-        named = _named_sdgs(f)
+        named = named_sdgs(f)
         # A flag about a claimed SDG costs that SDG; a deal-wide red flag or blocker (fossil licensees,
         # an excluded structure) costs every SDG that has points, but only down to 0 (below):
         # a deal-wide flag takes away contribution, it never makes an SDG negative, so removing a
@@ -171,6 +174,7 @@ def sdg_scores(findings: Sequence[Finding], topical: Sequence[TopicalPassage], c
             penalties[sdg].append(ScorePoint(sdg=sdg, target=None, points=-value, rule_id=f.rule_id,
                                              evidence_kind="deal", basis=f"{f.severity} flag{scope} -{value:g}",
                                              evidence=_fact_evidence(f)))
+            (named_minus if named else wide_minus)[sdg] -= value
     goals = sorted(set(cfg.goals) | set(points) | set(penalties))
     out = []
     for sdg in goals:
@@ -192,42 +196,13 @@ def sdg_scores(findings: Sequence[Finding], topical: Sequence[TopicalPassage], c
         if sdg in cfg.deal_evidence_required and not has_deal_evidence and positive > cfg.unsupported_cap:
             positive = cfg.unsupported_cap
             notes.append(f"capped at {cfg.unsupported_cap:g}: SDG {sdg} needs deal evidence (category or class)")
-        wide = sum(p.points for p in minus if "deal-wide" in p.basis)
-        named_minus = sum(p.points for p in minus if "deal-wide" not in p.basis)
         # deal-wide penalties floor at 0, penalties on a named SDG at -cap
-        score = round(max(-cfg.cap, max(0.0, positive + wide) + named_minus), 1)
+        score = round(max(-cfg.cap, max(0.0, positive + wide_minus.get(sdg, 0.0)) + named_minus.get(sdg, 0.0)), 1)
         targets = sorted({p.target for p in plus if p.target}, key=_target_key)
         out.append(SDGScore(sdg=sdg, short=short_titles.get(sdg, f"SDG {sdg}"), score=score,
                             band=_band(score, config), targets=targets, points=plus, penalties=minus,
                             note="; ".join(notes) or None))
     return out
-
-
-def _named_sdgs(f: Finding) -> tuple[int, ...]:
-    return tuple(sorted({int(fact["sdg"]) for fact in f.facts if isinstance(fact.get("sdg"), int | float)}))
-
-
-def is_financial(f: Finding) -> bool:
-    """A flag that rests on a valuation metric (concentration, LTV, projections) is a credit matter:
-    it belongs to the credit opinion and never costs SDG or ESG points (issue 13: credit is not blended)."""
-    return any(fact.get("t") == "metric" for fact in f.facts)
-
-
-def distinct_flags(findings: Iterable[Finding]) -> list[Finding]:
-    """Flags counted once per rule and cause, however many sources repeat them (sources corroborate).
-
-    The cause of a flag about an SDG is the SDG (the deal file's claim and the circular's "SDG 12"
-    are one over-claim); of any other flag, its message (two fossil licensees are two causes).
-    The first finding in the engine's deterministic order stands for the group.
-    """
-    seen: dict[tuple[str, tuple[int, ...], str], Finding] = {}
-    for f in findings:
-        if f.effect != "flag" or f.severity is None:
-            continue
-        named = _named_sdgs(f)
-        key = (f.rule_id, named, "" if named else (f.message or f.title))
-        seen.setdefault(key, f)
-    return list(seen.values())
 
 
 def _target_key(target: str) -> tuple[int, str]:
@@ -317,11 +292,10 @@ def _verdict_reasons(flags: Sequence[Finding], opinions: Opinions,
             blockers.append(text)
         elif f.severity in policy.condition_severities:
             conditions.append(text)
-    core = {r.rule_id for r in opinions.icma.rows if r.status != "met"} if opinions.icma.status == "not_aligned" \
-        else set()
+    # a core row that is not met is what makes the ICMA opinion not_aligned: it blocks by itself
     for r in opinions.icma.rows:
         if r.status != "met":
-            (blockers if r.rule_id in core and _is_core_row(r.key) else conditions).append(
+            (blockers if _is_core_row(r.key) else conditions).append(
                 f"{r.title}: {r.status} [{r.rule_id}]")
     for r in opinions.eu_gbs.rows:
         if r.status == "missing":

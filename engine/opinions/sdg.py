@@ -14,12 +14,9 @@ from collections.abc import Sequence
 from engine.models import Deal, Finding
 from engine.models.scoring import ScoringConfig
 from engine.models.screening import OpinionRow, SDGOpinion, SDGScore
+from engine.opinions.common import distinct_flags, is_financial, named_sdgs
 
 CLAUSE = "UN SDG targets (A/RES/71/313) via the ipsdg mapping rules cited on each contribution"
-
-
-def _band(score: float, config: ScoringConfig) -> str:
-    return next((b.label for b in config.sdg.bands if score >= b.min), config.sdg.bands[-1].label)
 
 
 def sdg_opinion(findings: Sequence[Finding], sdgs: Sequence[SDGScore], config: ScoringConfig,
@@ -45,9 +42,8 @@ def sdg_opinion(findings: Sequence[Finding], sdgs: Sequence[SDGScore], config: S
     overclaims: dict[int, list[Finding]] = {}
     for f in findings:
         if f.effect == "flag" and f.rule_id.startswith("RF-OVERCLAIM"):
-            for fact in f.facts:
-                if isinstance(fact.get("sdg"), int | float):
-                    overclaims.setdefault(int(fact["sdg"]), []).append(f)
+            for sdg in named_sdgs(f):
+                overclaims.setdefault(sdg, []).append(f)
     for sdg, flags in sorted(overclaims.items()):
         rows.append(OpinionRow(key=f"SDG {sdg}", title=f"SDG {sdg} claimed", status="over_claim",
                                clause=flags[0].reference.title, rule_id=flags[0].rule_id,
@@ -56,13 +52,18 @@ def sdg_opinion(findings: Sequence[Finding], sdgs: Sequence[SDGScore], config: S
                                note=flags[0].message))
     best = max((s.score for s in sdgs), default=0.0)
     worst = min((s.score for s in sdgs), default=0.0)
-    grade = _band(best, config) if best > 0 or worst >= 0 else _band(worst, config)
+    # the band scoring gave the best SDG (the worst when every score is below zero)
+    if sdgs:
+        top = max(sdgs, key=lambda s: s.score)
+        low = min(sdgs, key=lambda s: s.score)
+        grade = top.band if best > 0 or worst >= 0 else low.band
+    else:  # nothing scored: the band a score of 0 reaches
+        grade = next((b.label for b in config.sdg.bands if b.min <= 0), config.sdg.bands[-1].label)
     reasons = [f"best SDG: {s.short} (SDG {s.sdg}) {s.score:g}" for s in sdgs if s.score == best and best > 0][:1]
     reasons += [f"over-claim: {r.note} [{r.rule_id}]" for r in rows if r.status == "over_claim"]
     reasons += [f"negative: {s.short} (SDG {s.sdg}) {s.score:g}" for s in sdgs if s.score < 0]
-    wide = sorted({(f.rule_id, f.message or f.title) for f in findings
-                   if f.effect == "flag" and f.severity in ("red_flag", "blocker")
-                   and not any(isinstance(x.get("sdg"), int | float) or x.get("t") == "metric" for x in f.facts)})
+    wide = sorted({(f.rule_id, f.message or f.title) for f in distinct_flags(findings)
+                   if f.severity in ("red_flag", "blocker") and not named_sdgs(f) and not is_financial(f)})
     reasons += [f"deal-wide red flag (takes points from every SDG with points, not below 0): {m} [{r}]"
                 for r, m in wide]
     if not reasons:

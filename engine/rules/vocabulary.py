@@ -46,7 +46,7 @@ FACT_TYPES: dict[str, dict[str, FieldType]] = {
     "framework": {"published": "bool", "has_selection_process": "bool", "selection_committee": "bool",
                   "exclusions": "list_str", "tracking": "str", "has_unallocated_policy": "bool",
                   "look_back_years": "num", "allocation_reporting": "str", "impact_reporting": "str",
-                  "eu_gbs_factsheet": "bool", "selection_firm": "bool", "selection_weak_cue": "str",
+                  "eu_gbs_factsheet": "bool", "selection_firm": "bool",
                   "unallocated_firm": "bool", "eu_gbs_fossil_explanation": "bool"},
     "sdg_claim": {"sdg": "num", "targets": "list_str", "hedged": "bool"},
     "slb": {"kpis": "list_str", "n_targets": "num", "coupon_step_up_bps": "num", "reporting": "str",
