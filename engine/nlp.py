@@ -175,7 +175,7 @@ class CueFinder:
     def pages(self, texts: Iterable[str], keep_all: bool = False) -> Iterator[PageCues]:
         """One ``PageCues`` per text, in order; ``keep_all`` also returns sentences without a hit."""
         if self._bigrams and not keep_all:
-            pieces = _candidates(texts, self._bigrams)
+            pieces = _candidates(texts, self._bigrams, self.chunk_chars)
         else:
             pieces = _chunks(texts, self.chunk_chars)
         cleaned = [strip_glosses(text) for text in pieces.texts()] if self.lang == "zh" else None
@@ -279,21 +279,33 @@ _CLAUSE_PIECE = re.compile(r"[^\u3002\uff01\uff1f!?\n]+[\u3002\uff01\uff1f!?]*")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 
 
-def _candidates(texts: Iterable[str], bigrams: frozenset[str]) -> _Pieces:
+def _candidates(texts: Iterable[str], bigrams: frozenset[str], size: int = 200_000) -> _Pieces:
     """Chinese pages: only the sentences that can hold a trigger term go to jieba (the slow step, ~130k words/s).
 
     A sentence is a candidate when it holds the first two hanzi of some trigger term, or a Latin word
-    (English terms in a Chinese document). Each candidate is one piece, at its offset in the page.
+    (English terms in a Chinese document). Each candidate is one piece, at its offset in the page; a
+    sentence longer than ``size`` (a page without terminators) is cut as ``_chunks`` cuts a page.
     """
     items: list[tuple[int, int, str]] = []
     count = 0
     for index, text in enumerate(texts):
         count += 1
         for m in _CLAUSE_PIECE.finditer(text):
-            piece = m.group()
-            if _LATIN_WORD.search(piece) or not bigrams.isdisjoint(piece[i:i + 2] for i in range(len(piece) - 1)):
-                items.append((index, m.start(), piece))
+            for offset, piece in _split(m.group(), size):
+                if _LATIN_WORD.search(piece) or not bigrams.isdisjoint(piece[i:i + 2] for i in range(len(piece) - 1)):
+                    items.append((index, m.start() + offset, piece))
     return _Pieces(items, count)
+
+
+def _split(text: str, size: int) -> Iterator[tuple[int, str]]:
+    """``text`` in pieces of at most ``size`` characters, cut after a line end where there is one."""
+    start = 0
+    while len(text) - start > size:
+        cut = text.rfind("\n", start, start + size)
+        cut = start + size if cut <= start else cut + 1
+        yield start, text[start:cut]
+        start = cut
+    yield start, text[start:]
 
 
 def _chunks(texts: Iterable[str], size: int) -> _Pieces:
@@ -302,11 +314,5 @@ def _chunks(texts: Iterable[str], size: int) -> _Pieces:
     count = 0
     for index, text in enumerate(texts):
         count += 1
-        start = 0
-        while len(text) - start > size:
-            cut = text.rfind("\n", start, start + size)
-            cut = start + size if cut <= start else cut + 1
-            items.append((index, start, text[start:cut]))
-            start = cut
-        items.append((index, start, text[start:]))
+        items.extend((index, start, piece) for start, piece in _split(text, size))
     return _Pieces(items, count)
