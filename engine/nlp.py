@@ -56,6 +56,15 @@ def _quiet_jieba() -> Any:
     return jieba
 
 
+def _own_jieba() -> Any:
+    """A jieba segmenter of its own, with the shipped dictionary copied from the default one (loaded once)."""
+    jieba = _quiet_jieba()
+    jieba.dt.check_initialized()
+    segmenter = jieba.Tokenizer(jieba.dt.dictionary)
+    segmenter.FREQ, segmenter.total, segmenter.initialized = dict(jieba.dt.FREQ), jieba.dt.total, True
+    return segmenter
+
+
 _CJK = re.compile(r"[\u3400-\u9fff]")
 # "發(fā)行": a hanzi followed by its pinyin in parentheses (ruby annotation flattened by a web page's text export)
 _PINYIN = re.compile(r"(?<=[\u3400-\u9fff])\([a-zA-Z\u00e0-\u00fc\u0101-\u01dc]{1,7}\)")
@@ -150,13 +159,18 @@ class CueFinder:
         self.triggers = frozenset(triggers) if triggers is not None else None
         self._bigrams: frozenset[str] = frozenset()
         if lang == "zh":  # every Chinese lexicon term is one word to jieba, so the matcher sees it whole in text
-            jieba = _quiet_jieba()
+            # Words go to a segmenter of this finder's own, not to jieba's process-global dictionary, so
+            # finders built from other lexicons (a rules folder, an edit) do not change each other's segmentation.
+            segmenter = _own_jieba()
+            if not model:
+                self.nlp = base_pipeline.__wrapped__(model, lang)
+                self.nlp.tokenizer.jieba_seg = segmenter  # type: ignore[union-attr]
             bigrams = set()
             for label, terms in phrases.items():
                 for term in terms:
                     hanzi = "".join(_CJK.findall(term))
                     if hanzi:
-                        jieba.add_word(term)
+                        segmenter.add_word(term)
                     if len(hanzi) >= 2 and (self.triggers is None or label.split(":", 1)[0] in self.triggers):
                         bigrams.add(hanzi[:2])
             self._bigrams = frozenset(bigrams)
