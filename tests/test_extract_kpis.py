@@ -43,3 +43,12 @@ def test_licences_count_only_towards_developing_countries() -> None:
     assert [(k.metric, k.value) for k in _read("12 licences were granted to manufacturers in least developed "
                                                "countries.").kpis] == [("technology_licences_developing", 12)]
     assert not _read("12 licences were granted to manufacturers in Germany.").kpis
+
+
+def test_any_year_states_an_annual_period() -> None:
+    for year in ("2019", "2031"):
+        found = _read(f"The financed wind farms generated 1,250 MWh of renewable electricity in {year}.")
+        assert [(k.metric, k.period, k.period_stated) for k in found.kpis] == [
+            ("renewable_generation", "annual", True)], year
+    found = _read("The financed wind farms generated 1,250 MWh of renewable electricity over the lifetime.")
+    assert [(k.period, k.period_stated) for k in found.kpis] == [("lifetime", True)]
