@@ -89,6 +89,15 @@ def _negated(view: SentenceView, hit: Hit) -> bool:
                for n in view.hits("negation"))
 
 
+# "Renewable Energy Directive", "climate resilience assessment": a category word naming a document, not a use
+_DOCUMENT_NOUN = re.compile(r"(?i)[^\S\n]+(?:assessment|directive|regulation|report|law|standard)\b")
+
+
+def _names_a_document(view: SentenceView, hit: Hit) -> bool:
+    """A category directly followed by a document-type noun ('energy efficiency directive') is not a category."""
+    return _DOCUMENT_NOUN.match(view.text, hit.end - view.sentence.start) is not None
+
+
 _EXAMPLE_OF = re.compile(r"(?i)\b(?:such\sas|e\.g\.|for\sexample|for\sinstance)|例如")
 _PROCEEDS_WORD = re.compile(r"(?i)\bproceeds\b|募集资金|募集資金")
 
@@ -183,6 +192,7 @@ def use_of_proceeds(view: SentenceView, sdg_patterns: list[re.Pattern[str]] | No
     categories = [h for h in categories if not _names_a_goal(view, h, sdg_patterns or []) and not _in_a_name(view, h)
                   and not any(m.start <= h.start and h.end <= m.end and m.end > h.end for m in measured)
                   and not _inside(h, view.hits("not_a_category")) and not _negated(view, h)
+                  and not _names_a_document(view, h)
                   and not _only_an_example(view, h)]
     if not categories and not view.has("refinancing"):
         return [], []
