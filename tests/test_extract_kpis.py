@@ -52,3 +52,10 @@ def test_any_year_states_an_annual_period() -> None:
             ("renewable_generation", "annual", True)], year
     found = _read("The financed wind farms generated 1,250 MWh of renewable electricity over the lifetime.")
     assert [(k.period, k.period_stated) for k in found.kpis] == [("lifetime", True)]
+
+
+def test_track_is_a_length_of_line_not_tracking_proceeds() -> None:
+    for text in ("The project built 120 km of track for the new metro.", "The track length of the new line is 45 km.",
+                 "The new tracks are 45 km long."):
+        assert [k.metric for k in _read(text).kpis] == ["clean_transport_km"], text
+    assert _read("The issuer will track proceeds of 500 km in its ledger.").kpis == []
