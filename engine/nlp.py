@@ -176,7 +176,6 @@ class CueFinder:
             self._bigrams = frozenset(bigrams)
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.chunk_chars = min(chunk_chars, self.nlp.max_length // 2)
-        self.triggers = frozenset(triggers) if triggers is not None else None
         self._labels: dict[int, str] = {}
         for label, terms in phrases.items():
             self.matcher.add(label, list(self.nlp.tokenizer.pipe(list(terms))))  # type: ignore[union-attr]
