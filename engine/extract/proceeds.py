@@ -64,7 +64,8 @@ _ALLOCATED = re.compile(r"(?i)(?<!will be )(?<!shall be )(?<!may be )(?<!to be )
                         r"(?<!would be )\b(?:allocated|disbursed|spent|were\sused|was\sused|ha(?:s|ve)\sbeen\sused|"
                         r"ha(?:s|ve)\sbeen\sinvested|were\sinvested)\b|已投放|已使用|已投入|已分配")
 ALL_REACH = 40  # "全部用于“陆上风电”": the category right after the words that say all proceeds go to it
-_EXAMPLES = re.compile(r"(?i)\b(?:such\sas|including|includes|e\.g\.|for\sexample|for\sinstance)\b|例如|包括")
+_EXAMPLE_WORDS = r"such\sas|e\.g\.|for\sexample|for\sinstance"  # words that give an example, in _EXAMPLES too
+_EXAMPLES = re.compile(rf"(?i)\b(?:{_EXAMPLE_WORDS}|including|includes)\b|例如|包括")
 
 
 def _an_example(view: SentenceView, start: int, end: int, cat: Hit) -> bool:
@@ -98,7 +99,7 @@ def _names_a_document(view: SentenceView, hit: Hit) -> bool:
     return _DOCUMENT_NOUN.match(view.text, hit.end - view.sentence.start) is not None
 
 
-_EXAMPLE_OF = re.compile(r"(?i)\b(?:such\sas|e\.g\.|for\sexample|for\sinstance)|例如")
+_EXAMPLE_OF = re.compile(rf"(?i)\b(?:{_EXAMPLE_WORDS})|例如")
 _PROCEEDS_WORD = re.compile(r"(?i)\bproceeds\b|募集资金|募集資金")
 
 
