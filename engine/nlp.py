@@ -56,6 +56,15 @@ def _quiet_jieba() -> Any:
     return jieba
 
 
+def _own_jieba() -> Any:
+    """A jieba segmenter of its own, with the shipped dictionary copied from the default one (loaded once)."""
+    jieba = _quiet_jieba()
+    jieba.dt.check_initialized()
+    segmenter = jieba.Tokenizer(jieba.dt.dictionary)
+    segmenter.FREQ, segmenter.total, segmenter.initialized = dict(jieba.dt.FREQ), jieba.dt.total, True
+    return segmenter
+
+
 _CJK = re.compile(r"[\u3400-\u9fff]")
 # "發(fā)行": a hanzi followed by its pinyin in parentheses (ruby annotation flattened by a web page's text export)
 _PINYIN = re.compile(r"(?<=[\u3400-\u9fff])\([a-zA-Z\u00e0-\u00fc\u0101-\u01dc]{1,7}\)")
@@ -150,19 +159,23 @@ class CueFinder:
         self.triggers = frozenset(triggers) if triggers is not None else None
         self._bigrams: frozenset[str] = frozenset()
         if lang == "zh":  # every Chinese lexicon term is one word to jieba, so the matcher sees it whole in text
-            jieba = _quiet_jieba()
+            # Words go to a segmenter of this finder's own, not to jieba's process-global dictionary, so
+            # finders built from other lexicons (a rules folder, an edit) do not change each other's segmentation.
+            segmenter = _own_jieba()
+            if not model:
+                self.nlp = base_pipeline.__wrapped__(model, lang)
+                self.nlp.tokenizer.jieba_seg = segmenter  # type: ignore[union-attr]
             bigrams = set()
             for label, terms in phrases.items():
                 for term in terms:
                     hanzi = "".join(_CJK.findall(term))
                     if hanzi:
-                        jieba.add_word(term)
+                        segmenter.add_word(term)
                     if len(hanzi) >= 2 and (self.triggers is None or label.split(":", 1)[0] in self.triggers):
                         bigrams.add(hanzi[:2])
             self._bigrams = frozenset(bigrams)
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.chunk_chars = min(chunk_chars, self.nlp.max_length // 2)
-        self.triggers = frozenset(triggers) if triggers is not None else None
         self._labels: dict[int, str] = {}
         for label, terms in phrases.items():
             self.matcher.add(label, list(self.nlp.tokenizer.pipe(list(terms))))  # type: ignore[union-attr]
@@ -175,7 +188,7 @@ class CueFinder:
     def pages(self, texts: Iterable[str], keep_all: bool = False) -> Iterator[PageCues]:
         """One ``PageCues`` per text, in order; ``keep_all`` also returns sentences without a hit."""
         if self._bigrams and not keep_all:
-            pieces = _candidates(texts, self._bigrams)
+            pieces = _candidates(texts, self._bigrams, self.chunk_chars)
         else:
             pieces = _chunks(texts, self.chunk_chars)
         cleaned = [strip_glosses(text) for text in pieces.texts()] if self.lang == "zh" else None
@@ -279,21 +292,33 @@ _CLAUSE_PIECE = re.compile(r"[^\u3002\uff01\uff1f!?\n]+[\u3002\uff01\uff1f!?]*")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 
 
-def _candidates(texts: Iterable[str], bigrams: frozenset[str]) -> _Pieces:
+def _candidates(texts: Iterable[str], bigrams: frozenset[str], size: int = 200_000) -> _Pieces:
     """Chinese pages: only the sentences that can hold a trigger term go to jieba (the slow step, ~130k words/s).
 
     A sentence is a candidate when it holds the first two hanzi of some trigger term, or a Latin word
-    (English terms in a Chinese document). Each candidate is one piece, at its offset in the page.
+    (English terms in a Chinese document). Each candidate is one piece, at its offset in the page; a
+    sentence longer than ``size`` (a page without terminators) is cut as ``_chunks`` cuts a page.
     """
     items: list[tuple[int, int, str]] = []
     count = 0
     for index, text in enumerate(texts):
         count += 1
         for m in _CLAUSE_PIECE.finditer(text):
-            piece = m.group()
-            if _LATIN_WORD.search(piece) or not bigrams.isdisjoint(piece[i:i + 2] for i in range(len(piece) - 1)):
-                items.append((index, m.start(), piece))
+            for offset, piece in _split(m.group(), size):
+                if _LATIN_WORD.search(piece) or not bigrams.isdisjoint(piece[i:i + 2] for i in range(len(piece) - 1)):
+                    items.append((index, m.start() + offset, piece))
     return _Pieces(items, count)
+
+
+def _split(text: str, size: int) -> Iterator[tuple[int, str]]:
+    """``text`` in pieces of at most ``size`` characters, cut after a line end where there is one."""
+    start = 0
+    while len(text) - start > size:
+        cut = text.rfind("\n", start, start + size)
+        cut = start + size if cut <= start else cut + 1
+        yield start, text[start:cut]
+        start = cut
+    yield start, text[start:]
 
 
 def _chunks(texts: Iterable[str], size: int) -> _Pieces:
@@ -302,11 +327,5 @@ def _chunks(texts: Iterable[str], size: int) -> _Pieces:
     count = 0
     for index, text in enumerate(texts):
         count += 1
-        start = 0
-        while len(text) - start > size:
-            cut = text.rfind("\n", start, start + size)
-            cut = start + size if cut <= start else cut + 1
-            items.append((index, start, text[start:cut]))
-            start = cut
-        items.append((index, start, text[start:]))
+        items.extend((index, start, piece) for start, piece in _split(text, size))
     return _Pieces(items, count)

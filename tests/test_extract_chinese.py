@@ -79,3 +79,29 @@ def test_language_detection_and_gloss_offsets() -> None:
 def test_a_negated_use_is_not_a_category_but_at_least_is_a_share() -> None:
     found = run("本期募集资金不用于风电项目，募集资金不低于60%用于绿色建筑。")
     assert [(u.category, u.share_pct) for u in found.use_of_proceeds] == [("green_buildings", 60.0)]
+
+
+def test_a_long_page_without_terminators_goes_to_jieba_in_bounded_pieces() -> None:
+    from engine.nlp import _candidates
+
+    page = "本期债券募集资金用于光伏发电项目建设，" * 110_000  # ~2 MB of text, no 。！？ and no line end
+    assert len(page.encode("utf-8")) > 2_000_000
+    pieces = _candidates([page], frozenset({"光伏"}), 200_000)
+    sizes = [len(text) for _, _, text in pieces.items]
+    assert max(sizes) <= 200_000 and len(sizes) == -(-len(page) // 200_000)
+    assert "".join(text for _, _, text in pieces.items) == page
+    assert all(page[offset:offset + len(text)] == text for _, offset, text in pieces.items)
+
+
+def test_a_second_extractor_with_another_chinese_term_leaves_the_first_segmentation_alone() -> None:
+    from engine.extract import TRIGGERS, default_extractor
+    from engine.nlp import CueFinder
+
+    text = "募集资金用于光伏发电项目建设和运营。"
+    first = default_extractor().zh_cues
+    before = [t.text for t in first.nlp.tokenizer(text)]  # type: ignore[union-attr]
+    assert "发电项目建设" not in before
+    phrases = {**default_extractor().phrases, "proceeds:extra": ["发电项目建设"]}
+    second = CueFinder(phrases, triggers=TRIGGERS, lang="zh")
+    assert "发电项目建设" in [t.text for t in second.nlp.tokenizer(text)]  # type: ignore[union-attr]
+    assert [t.text for t in first.nlp.tokenizer(text)] == before  # type: ignore[union-attr]

@@ -43,3 +43,19 @@ def test_licences_count_only_towards_developing_countries() -> None:
     assert [(k.metric, k.value) for k in _read("12 licences were granted to manufacturers in least developed "
                                                "countries.").kpis] == [("technology_licences_developing", 12)]
     assert not _read("12 licences were granted to manufacturers in Germany.").kpis
+
+
+def test_any_year_states_an_annual_period() -> None:
+    for year in ("2019", "2031"):
+        found = _read(f"The financed wind farms generated 1,250 MWh of renewable electricity in {year}.")
+        assert [(k.metric, k.period, k.period_stated) for k in found.kpis] == [
+            ("renewable_generation", "annual", True)], year
+    found = _read("The financed wind farms generated 1,250 MWh of renewable electricity over the lifetime.")
+    assert [(k.period, k.period_stated) for k in found.kpis] == [("lifetime", True)]
+
+
+def test_track_is_a_length_of_line_not_tracking_proceeds() -> None:
+    for text in ("The project built 120 km of track for the new metro.", "The track length of the new line is 45 km.",
+                 "The new tracks are 45 km long."):
+        assert [k.metric for k in _read(text).kpis] == ["clean_transport_km"], text
+    assert _read("The issuer will track proceeds of 500 km in its ledger.").kpis == []

@@ -89,3 +89,12 @@ def test_a_money_kpi_elsewhere_in_the_sentence_leaves_allocations_alone() -> Non
                 "own R&D expenditure reached EUR 4 million in 2025.")
     assert [(u.category, u.amount) for u in got.use_of_proceeds] == [("renewable_energy", 50e6)]
     assert [(k.metric, k.value) for k in got.kpis] == [("rd_expenditure", 4e6)]
+
+
+def test_a_category_naming_a_document_is_not_a_category() -> None:
+    for text in ("The net proceeds were allocated in line with the Renewable Energy Directive to clean transportation.",
+                 "The net proceeds were allocated to clean transportation; a climate resilience assessment was made.",
+                 "The net proceeds were allocated to clean transportation under the Energy Efficiency Regulation."):
+        assert [u.category for u in _read(text).use_of_proceeds] == ["clean_transportation"], text
+    found = _read("The net proceeds were allocated to renewable energy and clean transportation.")
+    assert sorted(u.category for u in found.use_of_proceeds) == ["clean_transportation", "renewable_energy"]

@@ -81,13 +81,18 @@ class SentenceView:
     def hedged(self) -> bool:
         return self.has("hedge")
 
-    def part_of(self, start: int, end: int) -> str:
-        """The part of the sentence holding a span (parts end at ';', a blank line or a list item)."""
+    def _part_bounds(self, start: int, end: int) -> tuple[int, int]:
+        """Sentence offsets of the part holding a span (page offsets); parts end at ';', a blank line or a list item."""
         base = self.sentence.start
         lo, hi = start - base, end - base
         left = max([m.end() for m in _PART_BREAK.finditer(self.text, 0, max(0, lo))], default=0)
         after = _PART_BREAK.search(self.text, min(len(self.text), hi))
-        return self.text[left:after.start() if after else len(self.text)]
+        return left, after.start() if after else len(self.text)
+
+    def part_of(self, start: int, end: int) -> str:
+        """The part of the sentence holding a span (parts end at ';', a blank line or a list item)."""
+        left, right = self._part_bounds(start, end)
+        return self.text[left:right]
 
     def hedged_at(self, start: int, end: int) -> bool:
         """Hedged where the span is: a hedge word in the same part of the sentence (parts end at ';', a blank
@@ -96,10 +101,7 @@ class SentenceView:
         if not self.has("hedge"):
             return False
         base = self.sentence.start
-        lo, hi = start - base, end - base
-        left = max([m.end() for m in _PART_BREAK.finditer(self.text, 0, max(0, lo))], default=0)
-        after = _PART_BREAK.search(self.text, min(len(self.text), hi))
-        right = after.start() if after else len(self.text)
+        left, right = self._part_bounds(start, end)
         return any(left <= h.start - base and h.end - base <= right for h in self.hits("hedge"))
 
     def line_of(self, offset: int) -> int:

@@ -59,7 +59,7 @@ def reporting(view: SentenceView) -> list[ReportingDisclosure]:
                     continue
             a, b = min(lo, f.start), max(hi, f.end)
             between = view.text[a - view.sentence.start:b - view.sentence.start]
-            if _PAYMENT.search(between) or _PAYMENT.search(own) or ";" in between or re.search(r"\n\s*\n", between):
+            if _PAYMENT.search(between) or _PAYMENT.search(own) or _PARTS.search(between):
                 continue
             freq = f
             break

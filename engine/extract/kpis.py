@@ -17,6 +17,7 @@ from engine.extract.quantities import Quantity, Unit
 from engine.extract.tables import Cell, unit_in_parentheses, year_in
 from engine.lexicons import LexiconSet
 from engine.models.disclosures import Kpi
+from engine.nlp import Hit
 
 MONEY_GAP = 40  # "research and development expenditure of EUR 4.2 million": the phrase right by the amount
 MASS_GAP = 30  # "减排二氧化碳25.99万吨": a metric term of CO2 or coal right by a bare mass names what it weighs
@@ -265,8 +266,19 @@ def _count(view: SentenceView, q: Quantity, metrics: dict[str, Metric]) -> str |
     return None
 
 
+# "in 2024": a figure for one calendar or reporting year, so an annual one (a year, not a phrase per year)
+_IN_YEAR = re.compile(r"(?<!\w)in (?:19|20)\d\d(?!\w)", re.IGNORECASE)
+
+
+def _year_periods(view: SentenceView) -> list[Hit]:
+    """'in 2024' in the sentence as annual-period hits, at page offsets, beside the lexicon's period terms."""
+    base = view.sentence.start
+    return [Hit("kpi_period:annual", base + m.start(), base + m.end(), m.group())
+            for m in _IN_YEAR.finditer(view.sentence.text)]
+
+
 def _kpi(view: SentenceView, q: Quantity, metric: str) -> Kpi:
-    period_hit = nearest(view, q.start, q.end, view.hits("kpi_period"), same_line=False)
+    period_hit = nearest(view, q.start, q.end, [*view.hits("kpi_period"), *_year_periods(view)], same_line=False)
     if q.per_year:
         period, stated = "annual", True
     elif period_hit is not None:

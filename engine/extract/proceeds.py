@@ -64,7 +64,8 @@ _ALLOCATED = re.compile(r"(?i)(?<!will be )(?<!shall be )(?<!may be )(?<!to be )
                         r"(?<!would be )\b(?:allocated|disbursed|spent|were\sused|was\sused|ha(?:s|ve)\sbeen\sused|"
                         r"ha(?:s|ve)\sbeen\sinvested|were\sinvested)\b|已投放|已使用|已投入|已分配")
 ALL_REACH = 40  # "全部用于“陆上风电”": the category right after the words that say all proceeds go to it
-_EXAMPLES = re.compile(r"(?i)\b(?:such\sas|including|includes|e\.g\.|for\sexample|for\sinstance)\b|例如|包括")
+_EXAMPLE_WORDS = r"such\sas|e\.g\.|for\sexample|for\sinstance"  # words that give an example, in _EXAMPLES too
+_EXAMPLES = re.compile(rf"(?i)\b(?:{_EXAMPLE_WORDS}|including|includes)\b|例如|包括")
 
 
 def _an_example(view: SentenceView, start: int, end: int, cat: Hit) -> bool:
@@ -89,7 +90,16 @@ def _negated(view: SentenceView, hit: Hit) -> bool:
                for n in view.hits("negation"))
 
 
-_EXAMPLE_OF = re.compile(r"(?i)\b(?:such\sas|e\.g\.|for\sexample|for\sinstance)|例如")
+# "Renewable Energy Directive", "climate resilience assessment": a category word naming a document, not a use
+_DOCUMENT_NOUN = re.compile(r"(?i)[^\S\n]+(?:assessment|directive|regulation|report|law|standard)\b")
+
+
+def _names_a_document(view: SentenceView, hit: Hit) -> bool:
+    """A category directly followed by a document-type noun ('energy efficiency directive') is not a category."""
+    return _DOCUMENT_NOUN.match(view.text, hit.end - view.sentence.start) is not None
+
+
+_EXAMPLE_OF = re.compile(rf"(?i)\b(?:{_EXAMPLE_WORDS})|例如")
 _PROCEEDS_WORD = re.compile(r"(?i)\bproceeds\b|募集资金|募集資金")
 
 
@@ -183,6 +193,7 @@ def use_of_proceeds(view: SentenceView, sdg_patterns: list[re.Pattern[str]] | No
     categories = [h for h in categories if not _names_a_goal(view, h, sdg_patterns or []) and not _in_a_name(view, h)
                   and not any(m.start <= h.start and h.end <= m.end and m.end > h.end for m in measured)
                   and not _inside(h, view.hits("not_a_category")) and not _negated(view, h)
+                  and not _names_a_document(view, h)
                   and not _only_an_example(view, h)]
     if not categories and not view.has("refinancing"):
         return [], []
