@@ -15,6 +15,7 @@ stated multiple) of trailing royalty income.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 
@@ -35,12 +36,15 @@ from engine.models import (
 from engine.valuation import scenarios, stress, waterfall
 from engine.valuation.formulas import discount_factors, growing_perpetuity, tab_factor
 from engine.valuation.grid import Grid, after, build_grid, yearly
-from engine.valuation.lives import add_years
+from engine.valuation.lives import TERMS_FILE, add_years
 from engine.valuation.metrics import METRIC_UNITS, Inputs, compute
 
 
-def value_deal(deal: Deal, as_of: date, *, stress_grid: bool = True) -> Valuation:
+def value_deal(deal: Deal, as_of: date, *, stress_grid: bool = True, rules_root: Path | None = None) -> Valuation:
     """Value the deal's IP pool at ``as_of`` and measure how well it covers the notes (see module doc).
+
+    Statutory terms and stress scenarios come from ``<rules_root>/terms/legal-terms.yaml`` and
+    ``<rules_root>/stress/scenarios.yaml`` when those files exist, else from the shipped rulesets.
 
     A deal whose notes have all matured by ``as_of`` has no debt left to cover; it is valued as at
     its issue date instead (the figures its investors relied on), and a note says so.
@@ -50,7 +54,8 @@ def value_deal(deal: Deal, as_of: date, *, stress_grid: bool = True) -> Valuatio
     requested, matured = as_of, as_of >= max(maturities)
     if matured:
         as_of = deal.issue_date
-    grid = build_grid(deal, max(*maturities, as_of))
+    terms_file, stress_file = _rules_file(rules_root, TERMS_FILE), _rules_file(rules_root, scenarios.SCENARIOS_FILE)
+    grid = build_grid(deal, max(*maturities, as_of), terms_file)
     rate, convention = deal.valuation.discount_rate_pct / 100, deal.valuation.convention
     start = grid.month_index(as_of)
     periods = max(1, -(-(grid.months - start) // 12))
@@ -95,11 +100,11 @@ def value_deal(deal: Deal, as_of: date, *, stress_grid: bool = True) -> Valuatio
     rows = [] if not stress_grid else stress.grid(stress.Inputs(
         pool_after=future.sum(axis=0), pool=pool, as_of_month=start, periods=periods, issue_month=issue,
         remaining=remaining, terms=t, outstanding=outstanding, rate=rate,
-        convention=convention, **tv_inputs))
+        convention=convention, **tv_inputs), stress_file)
     named = [] if not stress_grid else scenarios.run(scenarios.Inputs(
         deal=deal, flows=grid.flows, after=after(grid, as_of), income=income, by_period=by_period,
         as_of_month=start, issue_month=issue, terms=t, remaining=remaining, outstanding=outstanding, rate=rate,
-        convention=convention, dscr_min_unenhanced=_nanmin(both.dscr[0, remaining]), **tv_inputs))
+        convention=convention, dscr_min_unenhanced=_nanmin(both.dscr[0, remaining]), **tv_inputs), stress_file)
     tab = tab_factor(deal.valuation.tax_rate_pct / 100, rate) if deal.valuation.tax_amortisation_benefit else None
     cost, cost_gap = _cross_check(assets, "cost_value")
     market, market_gap = _cross_check(assets, "market_value")
@@ -130,6 +135,14 @@ def value_deal(deal: Deal, as_of: date, *, stress_grid: bool = True) -> Valuatio
         metrics=metrics, units={k: METRIC_UNITS[k] for k in metrics},
         notes=[f"every note matured by {requested}; valued as at the issue date {as_of}"] * matured
         + _notes(deal, grid, both, t, tv, max(maturities)))
+
+
+def _rules_file(rules_root: Path | None, shipped: Path) -> Path:
+    """``shipped``'s counterpart under ``rules_root`` (same path below ``rulesets/``) if it exists, else ``shipped``."""
+    if rules_root is None:
+        return shipped
+    own = rules_root / shipped.parent.name / shipped.name
+    return own if own.is_file() else shipped
 
 
 def _empty(deal: Deal, as_of: date) -> InputError:

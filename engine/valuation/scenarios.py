@@ -10,7 +10,7 @@ one vectorised pass, with and without support.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -22,6 +22,7 @@ from engine.models import Deal, Scenario
 from engine.models.base import ReferenceSpec, Strict
 from engine.valuation import waterfall
 from engine.valuation.formulas import discount_factors
+from engine.valuation.lives import stamp
 
 SCENARIOS_FILE = Path(__file__).resolve().parents[2] / "rulesets" / "stress" / "scenarios.yaml"
 Kind = Literal["lose_largest_obligor", "invalidate_largest_patent", "royalty_decline", "rate_shift", "trigger_breach"]
@@ -50,10 +51,14 @@ class StressFile(Strict):
     scenarios: list[ScenarioSpec]
 
 
-@cache
 def spec(path: Path = SCENARIOS_FILE) -> StressFile:
-    """The stress file, validated (file:line errors), read once per process."""
-    loaded: StressFile = yamlio.validate(StressFile, yamlio.load_file(path))
+    """The stress file, validated (file:line errors), re-read only when the file changes."""
+    return _spec_at(*stamp(path))
+
+
+@lru_cache(maxsize=8)
+def _spec_at(name: str, mtime_ns: int, size: int) -> StressFile:
+    loaded: StressFile = yamlio.validate(StressFile, yamlio.load_file(Path(name)))
     return loaded
 
 
@@ -77,13 +82,13 @@ class Inputs:
     convention: str
 
 
-def run(inp: Inputs) -> list[Scenario]:
+def run(inp: Inputs, stress_file: Path = SCENARIOS_FILE) -> list[Scenario]:
     """Every scenario of the stress file that applies to the deal, as report rows."""
     t = inp.terms
     base = inp.flows.sum(axis=0)
     later = inp.after  # the cut applies from as_of on
     rows: list[tuple[ScenarioSpec, np.ndarray, float, waterfall.Terms, str]] = []
-    for s in spec().scenarios:
+    for s in spec(stress_file).scenarios:
         made = _scenario(inp, s, base, later)
         if made is not None:
             rows.append((s, *made))

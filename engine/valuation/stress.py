@@ -9,6 +9,7 @@ haircut x decay scenario with and without support in one vectorised pass.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -47,9 +48,9 @@ def terminal_values(inp: Inputs, rate: float, decay: float) -> float:
     return float((last * (1.0 + growth) / (rate - growth) * (1.0 + rate) ** (shift - inp.tv_years)).sum())
 
 
-def grid(inp: Inputs) -> list[StressRow]:
+def grid(inp: Inputs, stress_file: Path = scenarios.SCENARIOS_FILE) -> list[StressRow]:
     """Every combination of the haircuts, extra decays and discount-rate shifts, as table rows."""
-    steps = scenarios.spec().grid  # the grid's steps are data: rulesets/stress/scenarios.yaml
+    steps = scenarios.spec(stress_file).grid  # the grid's steps are data: rulesets/stress/scenarios.yaml
     HAIRCUTS_PCT, EXTRA_DECAY_PCT, RATE_SHIFTS_PP = steps.haircuts_pct, steps.extra_decay_pct, steps.rate_shifts_pp  # noqa: N806
     months = inp.pool.size
     years_from = np.maximum(np.arange(months) - inp.as_of_month, 0) / 12.0
