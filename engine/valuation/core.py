@@ -38,6 +38,7 @@ from engine.valuation.formulas import discount_factors, growing_perpetuity, tab_
 from engine.valuation.grid import Grid, after, build_grid, yearly
 from engine.valuation.lives import TERMS_FILE, add_years
 from engine.valuation.metrics import METRIC_UNITS, Inputs, compute
+from engine.valuation.scenarios import nanmin
 
 
 def value_deal(deal: Deal, as_of: date, *, stress_grid: bool = True, rules_root: Path | None = None) -> Valuation:
@@ -104,7 +105,7 @@ def value_deal(deal: Deal, as_of: date, *, stress_grid: bool = True, rules_root:
     named = [] if not stress_grid else scenarios.run(scenarios.Inputs(
         deal=deal, flows=grid.flows, after=after(grid, as_of), income=income, by_period=by_period,
         as_of_month=start, issue_month=issue, terms=t, remaining=remaining, outstanding=outstanding, rate=rate,
-        convention=convention, dscr_min_unenhanced=_nanmin(both.dscr[0, remaining]), **tv_inputs), stress_file)
+        convention=convention, dscr_min_unenhanced=nanmin(both.dscr[0, remaining]), **tv_inputs), stress_file)
     tab = tab_factor(deal.valuation.tax_rate_pct / 100, rate) if deal.valuation.tax_amortisation_benefit else None
     cost, cost_gap = _cross_check(assets, "cost_value")
     market, market_gap = _cross_check(assets, "market_value")
@@ -321,11 +322,6 @@ def _rows(grid: Grid, run: waterfall.Run, t: waterfall.Terms, issue: int) -> lis
         shortfall=float(run.shortfall[0, p]), refinanced=float(run.refinanced[0, p] + run.refinancing_gap[0, p]),
         notes_outstanding=float(run.outstanding[0, p]), trigger=_TRIGGER[float(run.trigger[0, p])],
         dscr=_finite(dscr[p]), dscr_with_support=_finite(with_support[p])) for p in range(t.periods)]
-
-
-def _nanmin(values: np.ndarray) -> float | None:
-    finite = values[np.isfinite(values)]
-    return float(finite.min()) if finite.size else None
 
 
 def _finite(x: float) -> float | None:

@@ -109,7 +109,7 @@ def run(inp: Inputs, stress_file: Path = SCENARIOS_FILE) -> list[Scenario]:
             out[k] = Scenario(
                 id=s.id, title=s.title, applied=what, pool_value=value,
                 ltv_pct=100 * inp.outstanding / value if value > 0 else None,
-                dscr_min=_nanmin(ran.dscr_with_support[j, live]), dscr_min_unenhanced=_nanmin(ran.dscr[j, live]),
+                dscr_min=nanmin(ran.dscr_with_support[j, live]), dscr_min_unenhanced=nanmin(ran.dscr[j, live]),
                 interest_shortfall=float((ran.fees[j] + ran.interest_due[j] - ran.interest_paid[j].sum(axis=0)
                                           - _fees_paid(ran, j))[live].sum()),
                 principal_loss=float(ran.outstanding[j, -1]),
@@ -182,6 +182,7 @@ def _fees_paid(ran: waterfall.Run, j: int) -> np.ndarray:
     return np.asarray(np.minimum(ran.fees[j], ran.collections[j] + ran.reserve_draw[j] + ran.guarantee_draw[j]))
 
 
-def _nanmin(values: np.ndarray) -> float | None:
+def nanmin(values: np.ndarray) -> float | None:
+    """Smallest finite value, ``None`` if there is none."""
     finite = values[np.isfinite(values)]
     return float(finite.min()) if finite.size else None

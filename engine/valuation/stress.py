@@ -17,6 +17,7 @@ from engine.models import StressRow
 from engine.valuation import scenarios, waterfall
 from engine.valuation.formulas import discount_factors
 from engine.valuation.grid import yearly
+from engine.valuation.scenarios import nanmin
 
 
 @dataclass(frozen=True)
@@ -77,10 +78,5 @@ def grid(inp: Inputs, stress_file: Path = scenarios.SCENARIOS_FILE) -> list[Stre
                 rows.append(StressRow(
                     haircut_pct=h, extra_decay_pct=decay, discount_rate_pct=round(float(rate) * 100, 6),
                     pool_value=value, ltv_pct=100 * inp.outstanding / value if value > 0 else None,
-                    dscr_min=_nanmin(enhanced[a, e]), dscr_min_unenhanced=_nanmin(alone[a, e])))
+                    dscr_min=nanmin(enhanced[a, e]), dscr_min_unenhanced=nanmin(alone[a, e])))
     return rows
-
-
-def _nanmin(values: np.ndarray) -> float | None:
-    finite = values[np.isfinite(values)]
-    return float(finite.min()) if finite.size else None
