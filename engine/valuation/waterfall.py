@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from engine.models import Deal
-from engine.valuation.grid import Grid
 
 PER_YEAR = {"annual": 1, "semi_annual": 2, "quarterly": 4, "monthly": 12}
 
@@ -125,11 +124,6 @@ def terms(deal: Deal) -> Terms:
         fee_pct=(fees.servicer_pct_of_collections + fees.tax_pct_of_collections) / 100,
         reserve=reserve, reserve_target_months=deal.reserves.target_months_of_debt_service,
         guarantee=guarantee_counted(deal)[0], triggers=triggers, turbo=deal.turbo_pct / 100)
-
-
-def collections(grid: Grid, issue_month: int, per_year: int, periods: int) -> np.ndarray:
-    """Pool cash per payment period from the issue month (zeros outside the grid)."""
-    return by_period(grid.flows.sum(axis=0), issue_month, per_year, periods)
 
 
 def by_period(monthly: np.ndarray, first_month: int, per_year: int, periods: int) -> np.ndarray:
