@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Protocol
 
 import numpy as np
 from pydantic import Field
@@ -154,7 +154,7 @@ def _scenario(inp: Inputs, s: ScenarioSpec, base: np.ndarray,
         shifted = replace(t, rate=t.rate + shift / t.per_year)
         periods = inp.by_period.shape[1]
         dfs = discount_factors(inp.rate + shift, periods, inp.convention)
-        value = float((inp.by_period @ dfs).sum() + _tv_at(inp, inp.rate + shift))
+        value = float((inp.by_period @ dfs).sum() + terminal_values(inp, inp.rate + shift))
         return base, value, shifted, f"coupons and discount rate +{s.size:g} pp"
     # trigger_breach: cut collections so the unenhanced DSCR lands 1 % under the tightest DSCR trigger
     levels = [threshold for test, threshold, *_ in t.triggers if test == "dscr"]
@@ -168,13 +168,32 @@ def _scenario(inp: Inputs, s: ScenarioSpec, base: np.ndarray,
         f"{0.99 * max(levels):.2f}x, under the {max(levels):g}x trigger"
 
 
-def _tv_at(inp: Inputs, rate: float) -> float:
-    """Terminal values of the open-ended assets (growing perpetuities) discounted at another rate."""
-    shift = 0.5 if inp.convention == "mid" else 0.0
-    g = inp.tv_growth
-    if inp.tv_last.size == 0 or bool((rate <= g).any()):
+class TerminalInputs(Protocol):
+    """What the terminal values need: the open-ended assets' last flow, growth and years to their forecast end."""
+
+    @property
+    def tv_last(self) -> np.ndarray: ...
+    @property
+    def tv_growth(self) -> np.ndarray: ...
+    @property
+    def tv_years(self) -> np.ndarray: ...
+    @property
+    def convention(self) -> str: ...
+
+
+def terminal_values(inp: TerminalInputs, rate: float, decay: float = 0.0) -> float:
+    """Present value at as_of of the open-ended assets' growing perpetuities after their forecasts.
+
+    ``decay`` is an extra yearly decline; a rate not above some asset's growth gives 0 (no finite value).
+    """
+    if inp.tv_last.size == 0:
         return 0.0
-    return float((inp.tv_last * (1 + g) / (rate - g) * (1.0 + rate) ** (shift - inp.tv_years)).sum())
+    growth = (1.0 + inp.tv_growth) * (1.0 - decay) - 1.0
+    if bool((rate <= growth).any()):
+        return 0.0
+    shift = 0.5 if inp.convention == "mid" else 0.0
+    last = inp.tv_last * (1.0 - decay) ** inp.tv_years
+    return float((last * (1.0 + growth) / (rate - growth) * (1.0 + rate) ** (shift - inp.tv_years)).sum())
 
 
 def _fees_paid(ran: waterfall.Run, j: int) -> np.ndarray:

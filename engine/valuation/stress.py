@@ -39,16 +39,6 @@ class Inputs:
     tv_years: np.ndarray  # years from as_of to their forecast end
 
 
-def terminal_values(inp: Inputs, rate: float, decay: float) -> float:
-    """Present value at as_of of the open-ended assets' growing perpetuities after their forecasts."""
-    if inp.tv_last.size == 0:
-        return 0.0
-    shift = 0.5 if inp.convention == "mid" else 0.0
-    growth = (1.0 + inp.tv_growth) * (1.0 - decay) - 1.0
-    last = inp.tv_last * (1.0 - decay) ** inp.tv_years
-    return float((last * (1.0 + growth) / (rate - growth) * (1.0 + rate) ** (shift - inp.tv_years)).sum())
-
-
 def grid(inp: Inputs, stress_file: Path = scenarios.SCENARIOS_FILE) -> list[StressRow]:
     """Every combination of the haircuts, extra decays and discount-rate shifts, as table rows."""
     steps = scenarios.spec(stress_file).grid  # the grid's steps are data: rulesets/stress/scenarios.yaml
@@ -59,7 +49,7 @@ def grid(inp: Inputs, stress_file: Path = scenarios.SCENARIOS_FILE) -> list[Stre
     rates = inp.rate + np.asarray(steps.rate_shifts_pp) / 100
     flows = yearly(inp.pool_after[None, :] * factor, inp.as_of_month, inp.periods)  # decay x periods
     dfs = np.stack([discount_factors(r, inp.periods, inp.convention) for r in rates])  # rate x periods
-    values = flows @ dfs.T + np.array([[terminal_values(inp, r, d) for r in rates] for d in decays])
+    values = flows @ dfs.T + np.array([[scenarios.terminal_values(inp, r, d) for r in rates] for d in decays])
     t = inp.terms
     cash = waterfall.by_period(inp.pool[None, :] * factor, inp.issue_month, t.per_year, t.periods)  # decay x N
     cut = inp.remaining.astype(float)
