@@ -107,14 +107,16 @@ def value_deal(deal: Deal, as_of: date, *, stress_grid: bool = True, rules_root:
         as_of_month=start, issue_month=issue, terms=t, remaining=remaining, outstanding=outstanding, rate=rate,
         convention=convention, dscr_min_unenhanced=nanmin(both.dscr[0, remaining]), **tv_inputs), stress_file)
     tab = tab_factor(deal.valuation.tax_rate_pct / 100, rate) if deal.valuation.tax_amortisation_benefit else None
-    cost, cost_gap = _cross_check(assets, "cost_value")
-    market, market_gap = _cross_check(assets, "market_value")
+    methods = _methods(deal, assets, pool_value)
+    by_method = {m.method: m for m in methods}  # the top-level cross-check fields repeat these
+    cost, market, appraised = (by_method.get(name) for name in ("cost", "market", "appraisal"))
     appraisal = deal.valuation.appraisal
     return Valuation(
         deal_id=deal.id, as_of=as_of, currency=deal.currency, discount_rate_pct=deal.valuation.discount_rate_pct,
         convention=convention, pool_value=pool_value,
         relief_from_royalty_value=sum(a.relief_from_royalty_value for a in assets), tab_factor=tab,
-        cost_value=cost, cost_gap_pct=cost_gap, market_value=market, market_gap_pct=market_gap,
+        cost_value=cost.value if cost else None, cost_gap_pct=cost.gap_pct if cost else None,
+        market_value=market.value if market else None, market_gap_pct=market.gap_pct if market else None,
         assets=assets, licensees=licensees,
         periods=[ValuationPeriod(period=k + 1, start=date.fromordinal(int(grid.bounds[min(start + 12 * k,
                  grid.months)])) if k else as_of, cash_flow=float(by_period[:, k].sum()),
@@ -129,8 +131,8 @@ def value_deal(deal: Deal, as_of: date, *, stress_grid: bool = True, rules_root:
         payment_frequency=deal.payment_frequency, waterfall=_rows(grid, both, t, issue),
         guarantee_counted=t.guarantee,
         appraisal_value=appraisal.value if appraisal else None,
-        appraisal_gap_pct=100 * (appraisal.value - pool_value) / pool_value if appraisal else None,
-        methods=_methods(deal, assets, pool_value),
+        appraisal_gap_pct=appraised.gap_pct if appraised else None,
+        methods=methods,
         ltv_basis="income approach (model)",
         ltv_appraisal_pct=100 * outstanding / appraisal.value if appraisal else None,
         metrics=metrics, units={k: METRIC_UNITS[k] for k in metrics},
