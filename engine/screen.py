@@ -122,7 +122,7 @@ def gather(deal: Deal, documents: Sequence[Document], as_of: date, scoring: Scor
     extractions = [extractor.extract(d) for d in documents]
     tagger = _tagger(lexicons)
     topical, also = focus_split([p for d in documents for p in topical_passages(d, tagger)], scoring.sdg.goals)
-    valuation = value_deal(deal, as_of, stress_grid=stress_grid)
+    valuation = value_deal(deal, as_of, stress_grid=stress_grid, rules_root=rules_root)
     found = contradictions(deal, extractions, scoring.reconcile, extractor)
     facts = normalize_kpi_facts(deal_facts(deal, as_of, value_shares={a.id: a.value_share_pct
                                                                       for a in valuation.assets}), extractor)

@@ -567,3 +567,25 @@ def test_leverage_trigger_turbo_and_reserve_target() -> None:
                                    reserves={"target_months_of_debt_service": 6}), JAN_2026)
     assert reserve.waterfall[0].reserve_funded == pytest.approx(10.0)  # half a year of 20 debt service
     assert reserve.waterfall[-1].reserve_balance == 0.0
+
+
+def test_rules_root_stress_scenarios_are_read_from_the_rules_folder(tmp_path: Path) -> None:
+    """An edited stress file in a copied rules folder changes value_deal's output; the shipped folder's does not."""
+    import shutil
+
+    deal = load_deal(ROOT / "examples" / "deals" / "dineequity-2014-1.yaml")
+    as_of = date(2026, 1, 1)
+    shipped = value_deal(deal, as_of).model_dump_json()
+    assert value_deal(deal, as_of, rules_root=ROOT / "rulesets").model_dump_json() == shipped
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rulesets", rules)
+    path = rules / "stress" / "scenarios.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "kind: royalty_decline, size: 30," in text
+    path.write_text(text.replace("kind: royalty_decline, size: 30,", "kind: royalty_decline, size: 60,"),
+                    encoding="utf-8")
+    edited = value_deal(deal, as_of, rules_root=rules)
+    before = {s.id: s for s in value_deal(deal, as_of).scenarios}
+    after = {s.id: s for s in edited.scenarios}
+    assert after["royalty-decline-30"] != before["royalty-decline-30"]
+    assert value_deal(deal, as_of).model_dump_json() == shipped

@@ -15,6 +15,7 @@ stated multiple) of trailing royalty income.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 
@@ -35,12 +36,16 @@ from engine.models import (
 from engine.valuation import scenarios, stress, waterfall
 from engine.valuation.formulas import discount_factors, growing_perpetuity, tab_factor
 from engine.valuation.grid import Grid, after, build_grid, yearly
-from engine.valuation.lives import add_years
+from engine.valuation.lives import TERMS_FILE, add_years
 from engine.valuation.metrics import METRIC_UNITS, Inputs, compute
+from engine.valuation.scenarios import nanmin
 
 
-def value_deal(deal: Deal, as_of: date, *, stress_grid: bool = True) -> Valuation:
+def value_deal(deal: Deal, as_of: date, *, stress_grid: bool = True, rules_root: Path | None = None) -> Valuation:
     """Value the deal's IP pool at ``as_of`` and measure how well it covers the notes (see module doc).
+
+    Statutory terms and stress scenarios come from ``<rules_root>/terms/legal-terms.yaml`` and
+    ``<rules_root>/stress/scenarios.yaml`` when those files exist, else from the shipped rulesets.
 
     A deal whose notes have all matured by ``as_of`` has no debt left to cover; it is valued as at
     its issue date instead (the figures its investors relied on), and a note says so.
@@ -50,7 +55,8 @@ def value_deal(deal: Deal, as_of: date, *, stress_grid: bool = True) -> Valuatio
     requested, matured = as_of, as_of >= max(maturities)
     if matured:
         as_of = deal.issue_date
-    grid = build_grid(deal, max(*maturities, as_of))
+    terms_file, stress_file = _rules_file(rules_root, TERMS_FILE), _rules_file(rules_root, scenarios.SCENARIOS_FILE)
+    grid = build_grid(deal, max(*maturities, as_of), terms_file)
     rate, convention = deal.valuation.discount_rate_pct / 100, deal.valuation.convention
     start = grid.month_index(as_of)
     periods = max(1, -(-(grid.months - start) // 12))
@@ -95,20 +101,22 @@ def value_deal(deal: Deal, as_of: date, *, stress_grid: bool = True) -> Valuatio
     rows = [] if not stress_grid else stress.grid(stress.Inputs(
         pool_after=future.sum(axis=0), pool=pool, as_of_month=start, periods=periods, issue_month=issue,
         remaining=remaining, terms=t, outstanding=outstanding, rate=rate,
-        convention=convention, **tv_inputs))
+        convention=convention, **tv_inputs), stress_file)
     named = [] if not stress_grid else scenarios.run(scenarios.Inputs(
         deal=deal, flows=grid.flows, after=after(grid, as_of), income=income, by_period=by_period,
         as_of_month=start, issue_month=issue, terms=t, remaining=remaining, outstanding=outstanding, rate=rate,
-        convention=convention, dscr_min_unenhanced=_nanmin(both.dscr[0, remaining]), **tv_inputs))
+        convention=convention, dscr_min_unenhanced=nanmin(both.dscr[0, remaining]), **tv_inputs), stress_file)
     tab = tab_factor(deal.valuation.tax_rate_pct / 100, rate) if deal.valuation.tax_amortisation_benefit else None
-    cost, cost_gap = _cross_check(assets, "cost_value")
-    market, market_gap = _cross_check(assets, "market_value")
+    methods = _methods(deal, assets, pool_value)
+    by_method = {m.method: m for m in methods}  # the top-level cross-check fields repeat these
+    cost, market, appraised = (by_method.get(name) for name in ("cost", "market", "appraisal"))
     appraisal = deal.valuation.appraisal
     return Valuation(
         deal_id=deal.id, as_of=as_of, currency=deal.currency, discount_rate_pct=deal.valuation.discount_rate_pct,
         convention=convention, pool_value=pool_value,
         relief_from_royalty_value=sum(a.relief_from_royalty_value for a in assets), tab_factor=tab,
-        cost_value=cost, cost_gap_pct=cost_gap, market_value=market, market_gap_pct=market_gap,
+        cost_value=cost.value if cost else None, cost_gap_pct=cost.gap_pct if cost else None,
+        market_value=market.value if market else None, market_gap_pct=market.gap_pct if market else None,
         assets=assets, licensees=licensees,
         periods=[ValuationPeriod(period=k + 1, start=date.fromordinal(int(grid.bounds[min(start + 12 * k,
                  grid.months)])) if k else as_of, cash_flow=float(by_period[:, k].sum()),
@@ -123,13 +131,21 @@ def value_deal(deal: Deal, as_of: date, *, stress_grid: bool = True) -> Valuatio
         payment_frequency=deal.payment_frequency, waterfall=_rows(grid, both, t, issue),
         guarantee_counted=t.guarantee,
         appraisal_value=appraisal.value if appraisal else None,
-        appraisal_gap_pct=100 * (appraisal.value - pool_value) / pool_value if appraisal else None,
-        methods=_methods(deal, assets, pool_value),
+        appraisal_gap_pct=appraised.gap_pct if appraised else None,
+        methods=methods,
         ltv_basis="income approach (model)",
         ltv_appraisal_pct=100 * outstanding / appraisal.value if appraisal else None,
         metrics=metrics, units={k: METRIC_UNITS[k] for k in metrics},
         notes=[f"every note matured by {requested}; valued as at the issue date {as_of}"] * matured
         + _notes(deal, grid, both, t, tv, max(maturities)))
+
+
+def _rules_file(rules_root: Path | None, shipped: Path) -> Path:
+    """``shipped``'s counterpart under ``rules_root`` (same path below ``rulesets/``) if it exists, else ``shipped``."""
+    if rules_root is None:
+        return shipped
+    own = rules_root / shipped.parent.name / shipped.name
+    return own if own.is_file() else shipped
 
 
 def _empty(deal: Deal, as_of: date) -> InputError:
@@ -308,11 +324,6 @@ def _rows(grid: Grid, run: waterfall.Run, t: waterfall.Terms, issue: int) -> lis
         shortfall=float(run.shortfall[0, p]), refinanced=float(run.refinanced[0, p] + run.refinancing_gap[0, p]),
         notes_outstanding=float(run.outstanding[0, p]), trigger=_TRIGGER[float(run.trigger[0, p])],
         dscr=_finite(dscr[p]), dscr_with_support=_finite(with_support[p])) for p in range(t.periods)]
-
-
-def _nanmin(values: np.ndarray) -> float | None:
-    finite = values[np.isfinite(values)]
-    return float(finite.min()) if finite.size else None
 
 
 def _finite(x: float) -> float | None:

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 
 from engine.models import Deal
-from engine.valuation.lives import NOT_EARNING, Life, life
+from engine.valuation.lives import NOT_EARNING, TERMS_FILE, Life, life
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ def _month_bounds(first_year: int, months: int) -> np.ndarray:
     return np.array([date(first_year + int(i) // 12, int(i) % 12 + 1, 1).toordinal() for i in k], dtype=float)
 
 
-def build_grid(deal: Deal, last_needed: date) -> Grid:
+def build_grid(deal: Deal, last_needed: date, terms_file: Path = TERMS_FILE) -> Grid:
     """Spread every asset's annual projection over months and cut it at the asset's life end."""
     assets = deal.assets
     n = len(assets)
@@ -78,7 +79,7 @@ def build_grid(deal: Deal, last_needed: date) -> Grid:
     last_flow = annual[np.arange(n), np.clip(start + years - 1 - first_year, 0, n_years - 1)] * (years > 0)
 
     bounds = _month_bounds(first_year, n_years * 12)
-    lives = [life(a, deal) for a in assets]
+    lives = [life(a, deal, terms_file) for a in assets]
     end = np.array([lf.end.toordinal() if lf.end else np.inf for lf in lives])
     alive = np.clip((end[:, None] - bounds[None, :-1]) / np.diff(bounds)[None, :], 0.0, 1.0)
     counted = np.array([a.status not in NOT_EARNING for a in assets])

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -60,9 +60,23 @@ class Life:
     limited_by: LimitedBy
 
 
-@cache
+def stamp(path: Path) -> tuple[str, int, int]:
+    """Path, modification time (ns) and size: a cache key that changes when the file is edited."""
+    try:
+        st = path.stat()
+        return str(path), st.st_mtime_ns, st.st_size
+    except OSError:
+        return str(path), -1, -1
+
+
 def terms(path: Path = TERMS_FILE) -> TermsFile:
-    """The statutory-term table, validated (file:line errors), read once per process."""
+    """The statutory-term table, validated (file:line errors), re-read only when the file changes."""
+    return _terms_at(*stamp(path))
+
+
+@lru_cache(maxsize=8)
+def _terms_at(name: str, mtime_ns: int, size: int) -> TermsFile:
+    path = Path(name)
     table: TermsFile = yamlio.validate(TermsFile, yamlio.load_file(path))
     unknown = sorted({t.reference for t in table.terms} - set(table.references))
     if unknown:
@@ -80,16 +94,17 @@ def add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-def term_for(asset: IPAsset) -> Term | None:
+def term_for(asset: IPAsset, terms_file: Path = TERMS_FILE) -> Term | None:
     """The row that applies: the asset's jurisdiction before "*", and the filing-date window it falls in."""
     basis = asset.copyright_basis if asset.kind == "copyright" else None
-    return _term(asset.kind, basis, asset.jurisdiction, asset.filing_date)
+    return _term(asset.kind, basis, asset.jurisdiction, asset.filing_date, stamp(terms_file))
 
 
 @lru_cache(maxsize=4096)
-def _term(kind: str, basis: str | None, jurisdiction: str, filed: date | None) -> Term | None:
+def _term(kind: str, basis: str | None, jurisdiction: str, filed: date | None,
+          key: tuple[str, int, int]) -> Term | None:
     best: Term | None = None
-    for row in terms().terms:
+    for row in _terms_at(*key).terms:
         places = row.jurisdiction if isinstance(row.jurisdiction, list) else [row.jurisdiction]
         if row.kind != kind or row.basis != basis or not (jurisdiction in places or "*" in places):
             continue
@@ -106,11 +121,11 @@ def _is_fallback(row: Term) -> bool:
     return "*" in (row.jurisdiction if isinstance(row.jurisdiction, list) else [row.jurisdiction])
 
 
-def legal_end(asset: IPAsset) -> date | None:
+def legal_end(asset: IPAsset, terms_file: Path = TERMS_FILE) -> date | None:
     """End of legal protection: a stated expiry wins, else the statutory term of the kind."""
     if asset.expiry_date is not None:
         return asset.expiry_date
-    row = term_for(asset)
+    row = term_for(asset, terms_file)
     if row is None:
         return None
     start = {"filing": asset.filing_date, "grant": asset.grant_date, "publication": asset.publication_date,
@@ -124,10 +139,10 @@ def legal_end(asset: IPAsset) -> date | None:
     return date.fromordinal(end.toordinal() + round(extension * 365.25)) if extension > 0 else end
 
 
-def life(asset: IPAsset, deal: Deal) -> Life:
+def life(asset: IPAsset, deal: Deal, terms_file: Path = TERMS_FILE) -> Life:
     """The earliest of legal end, licence expiry and economic life end."""
     ends: list[tuple[date, LimitedBy]] = []
-    legal = legal_end(asset)
+    legal = legal_end(asset, terms_file)
     if legal is not None:
         ends.append((legal, "legal"))
     if asset.licence_expiry is not None:

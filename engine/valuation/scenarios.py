@@ -10,9 +10,9 @@ one vectorised pass, with and without support.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Protocol
 
 import numpy as np
 from pydantic import Field
@@ -22,6 +22,7 @@ from engine.models import Deal, Scenario
 from engine.models.base import ReferenceSpec, Strict
 from engine.valuation import waterfall
 from engine.valuation.formulas import discount_factors
+from engine.valuation.lives import stamp
 
 SCENARIOS_FILE = Path(__file__).resolve().parents[2] / "rulesets" / "stress" / "scenarios.yaml"
 Kind = Literal["lose_largest_obligor", "invalidate_largest_patent", "royalty_decline", "rate_shift", "trigger_breach"]
@@ -50,10 +51,14 @@ class StressFile(Strict):
     scenarios: list[ScenarioSpec]
 
 
-@cache
 def spec(path: Path = SCENARIOS_FILE) -> StressFile:
-    """The stress file, validated (file:line errors), read once per process."""
-    loaded: StressFile = yamlio.validate(StressFile, yamlio.load_file(path))
+    """The stress file, validated (file:line errors), re-read only when the file changes."""
+    return _spec_at(*stamp(path))
+
+
+@lru_cache(maxsize=8)
+def _spec_at(name: str, mtime_ns: int, size: int) -> StressFile:
+    loaded: StressFile = yamlio.validate(StressFile, yamlio.load_file(Path(name)))
     return loaded
 
 
@@ -77,13 +82,13 @@ class Inputs:
     convention: str
 
 
-def run(inp: Inputs) -> list[Scenario]:
+def run(inp: Inputs, stress_file: Path = SCENARIOS_FILE) -> list[Scenario]:
     """Every scenario of the stress file that applies to the deal, as report rows."""
     t = inp.terms
     base = inp.flows.sum(axis=0)
     later = inp.after  # the cut applies from as_of on
     rows: list[tuple[ScenarioSpec, np.ndarray, float, waterfall.Terms, str]] = []
-    for s in spec().scenarios:
+    for s in spec(stress_file).scenarios:
         made = _scenario(inp, s, base, later)
         if made is not None:
             rows.append((s, *made))
@@ -104,7 +109,7 @@ def run(inp: Inputs) -> list[Scenario]:
             out[k] = Scenario(
                 id=s.id, title=s.title, applied=what, pool_value=value,
                 ltv_pct=100 * inp.outstanding / value if value > 0 else None,
-                dscr_min=_nanmin(ran.dscr_with_support[j, live]), dscr_min_unenhanced=_nanmin(ran.dscr[j, live]),
+                dscr_min=nanmin(ran.dscr_with_support[j, live]), dscr_min_unenhanced=nanmin(ran.dscr[j, live]),
                 interest_shortfall=float((ran.fees[j] + ran.interest_due[j] - ran.interest_paid[j].sum(axis=0)
                                           - _fees_paid(ran, j))[live].sum()),
                 principal_loss=float(ran.outstanding[j, -1]),
@@ -149,7 +154,7 @@ def _scenario(inp: Inputs, s: ScenarioSpec, base: np.ndarray,
         shifted = replace(t, rate=t.rate + shift / t.per_year)
         periods = inp.by_period.shape[1]
         dfs = discount_factors(inp.rate + shift, periods, inp.convention)
-        value = float((inp.by_period @ dfs).sum() + _tv_at(inp, inp.rate + shift))
+        value = float((inp.by_period @ dfs).sum() + terminal_values(inp, inp.rate + shift))
         return base, value, shifted, f"coupons and discount rate +{s.size:g} pp"
     # trigger_breach: cut collections so the unenhanced DSCR lands 1 % under the tightest DSCR trigger
     levels = [threshold for test, threshold, *_ in t.triggers if test == "dscr"]
@@ -163,13 +168,32 @@ def _scenario(inp: Inputs, s: ScenarioSpec, base: np.ndarray,
         f"{0.99 * max(levels):.2f}x, under the {max(levels):g}x trigger"
 
 
-def _tv_at(inp: Inputs, rate: float) -> float:
-    """Terminal values of the open-ended assets (growing perpetuities) discounted at another rate."""
-    shift = 0.5 if inp.convention == "mid" else 0.0
-    g = inp.tv_growth
-    if inp.tv_last.size == 0 or bool((rate <= g).any()):
+class TerminalInputs(Protocol):
+    """What the terminal values need: the open-ended assets' last flow, growth and years to their forecast end."""
+
+    @property
+    def tv_last(self) -> np.ndarray: ...
+    @property
+    def tv_growth(self) -> np.ndarray: ...
+    @property
+    def tv_years(self) -> np.ndarray: ...
+    @property
+    def convention(self) -> str: ...
+
+
+def terminal_values(inp: TerminalInputs, rate: float, decay: float = 0.0) -> float:
+    """Present value at as_of of the open-ended assets' growing perpetuities after their forecasts.
+
+    ``decay`` is an extra yearly decline; a rate not above some asset's growth gives 0 (no finite value).
+    """
+    if inp.tv_last.size == 0:
         return 0.0
-    return float((inp.tv_last * (1 + g) / (rate - g) * (1.0 + rate) ** (shift - inp.tv_years)).sum())
+    growth = (1.0 + inp.tv_growth) * (1.0 - decay) - 1.0
+    if bool((rate <= growth).any()):
+        return 0.0
+    shift = 0.5 if inp.convention == "mid" else 0.0
+    last = inp.tv_last * (1.0 - decay) ** inp.tv_years
+    return float((last * (1.0 + growth) / (rate - growth) * (1.0 + rate) ** (shift - inp.tv_years)).sum())
 
 
 def _fees_paid(ran: waterfall.Run, j: int) -> np.ndarray:
@@ -177,6 +201,7 @@ def _fees_paid(ran: waterfall.Run, j: int) -> np.ndarray:
     return np.asarray(np.minimum(ran.fees[j], ran.collections[j] + ran.reserve_draw[j] + ran.guarantee_draw[j]))
 
 
-def _nanmin(values: np.ndarray) -> float | None:
+def nanmin(values: np.ndarray) -> float | None:
+    """Smallest finite value, ``None`` if there is none."""
     finite = values[np.isfinite(values)]
     return float(finite.min()) if finite.size else None

@@ -9,6 +9,7 @@ haircut x decay scenario with and without support in one vectorised pass.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -16,6 +17,7 @@ from engine.models import StressRow
 from engine.valuation import scenarios, waterfall
 from engine.valuation.formulas import discount_factors
 from engine.valuation.grid import yearly
+from engine.valuation.scenarios import nanmin
 
 
 @dataclass(frozen=True)
@@ -37,49 +39,33 @@ class Inputs:
     tv_years: np.ndarray  # years from as_of to their forecast end
 
 
-def terminal_values(inp: Inputs, rate: float, decay: float) -> float:
-    """Present value at as_of of the open-ended assets' growing perpetuities after their forecasts."""
-    if inp.tv_last.size == 0:
-        return 0.0
-    shift = 0.5 if inp.convention == "mid" else 0.0
-    growth = (1.0 + inp.tv_growth) * (1.0 - decay) - 1.0
-    last = inp.tv_last * (1.0 - decay) ** inp.tv_years
-    return float((last * (1.0 + growth) / (rate - growth) * (1.0 + rate) ** (shift - inp.tv_years)).sum())
-
-
-def grid(inp: Inputs) -> list[StressRow]:
+def grid(inp: Inputs, stress_file: Path = scenarios.SCENARIOS_FILE) -> list[StressRow]:
     """Every combination of the haircuts, extra decays and discount-rate shifts, as table rows."""
-    steps = scenarios.spec().grid  # the grid's steps are data: rulesets/stress/scenarios.yaml
-    HAIRCUTS_PCT, EXTRA_DECAY_PCT, RATE_SHIFTS_PP = steps.haircuts_pct, steps.extra_decay_pct, steps.rate_shifts_pp  # noqa: N806
+    steps = scenarios.spec(stress_file).grid  # the grid's steps are data: rulesets/stress/scenarios.yaml
     months = inp.pool.size
     years_from = np.maximum(np.arange(months) - inp.as_of_month, 0) / 12.0
-    decays = np.asarray(EXTRA_DECAY_PCT) / 100
+    decays = np.asarray(steps.extra_decay_pct) / 100
     factor = (1.0 - decays[:, None]) ** years_from[None, :]  # decay x months
-    rates = inp.rate + np.asarray(RATE_SHIFTS_PP) / 100
+    rates = inp.rate + np.asarray(steps.rate_shifts_pp) / 100
     flows = yearly(inp.pool_after[None, :] * factor, inp.as_of_month, inp.periods)  # decay x periods
     dfs = np.stack([discount_factors(r, inp.periods, inp.convention) for r in rates])  # rate x periods
-    values = flows @ dfs.T + np.array([[terminal_values(inp, r, d) for r in rates] for d in decays])
+    values = flows @ dfs.T + np.array([[scenarios.terminal_values(inp, r, d) for r in rates] for d in decays])
     t = inp.terms
     cash = waterfall.by_period(inp.pool[None, :] * factor, inp.issue_month, t.per_year, t.periods)  # decay x N
     cut = inp.remaining.astype(float)
-    haircuts = np.asarray(HAIRCUTS_PCT) / 100
+    haircuts = np.asarray(steps.haircuts_pct) / 100
     scen = (cash[None, :, :] * (1.0 - haircuts[:, None, None] * cut[None, None, :])).reshape(-1, t.periods)
     n = scen.shape[0]
     ran = waterfall.run(t, np.concatenate([scen, scen]), np.concatenate([np.ones(n), np.zeros(n)]))
     enhanced = ran.dscr_with_support[:n, inp.remaining].reshape(len(haircuts), len(decays), -1)
     alone = ran.dscr[:n, inp.remaining].reshape(len(haircuts), len(decays), -1)
     rows = []
-    for a, h in enumerate(HAIRCUTS_PCT):
-        for e, decay in enumerate(EXTRA_DECAY_PCT):
+    for a, h in enumerate(steps.haircuts_pct):
+        for e, decay in enumerate(steps.extra_decay_pct):
             for k, rate in enumerate(rates):
                 value = float(values[e, k] * (1.0 - h / 100))
                 rows.append(StressRow(
                     haircut_pct=h, extra_decay_pct=decay, discount_rate_pct=round(float(rate) * 100, 6),
                     pool_value=value, ltv_pct=100 * inp.outstanding / value if value > 0 else None,
-                    dscr_min=_nanmin(enhanced[a, e]), dscr_min_unenhanced=_nanmin(alone[a, e])))
+                    dscr_min=nanmin(enhanced[a, e]), dscr_min_unenhanced=nanmin(alone[a, e])))
     return rows
-
-
-def _nanmin(values: np.ndarray) -> float | None:
-    finite = values[np.isfinite(values)]
-    return float(finite.min()) if finite.size else None

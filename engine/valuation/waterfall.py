@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from engine.models import Deal
-from engine.valuation.grid import Grid
 
 PER_YEAR = {"annual": 1, "semi_annual": 2, "quarterly": 4, "monthly": 12}
 
@@ -127,11 +126,6 @@ def terms(deal: Deal) -> Terms:
         guarantee=guarantee_counted(deal)[0], triggers=triggers, turbo=deal.turbo_pct / 100)
 
 
-def collections(grid: Grid, issue_month: int, per_year: int, periods: int) -> np.ndarray:
-    """Pool cash per payment period from the issue month (zeros outside the grid)."""
-    return by_period(grid.flows.sum(axis=0), issue_month, per_year, periods)
-
-
 def by_period(monthly: np.ndarray, first_month: int, per_year: int, periods: int) -> np.ndarray:
     size = 12 // per_year
     lead = monthly.shape[:-1]
@@ -185,7 +179,11 @@ class Run:
     @property
     def paid_in_full(self) -> np.ndarray:
         """Per scenario: every fee, interest and principal payment met, no cash bullet left to refinance."""
-        scale = max(float(np.abs(self.service).max(initial=0.0)), 1.0)
+        return self.paid_within(float(np.abs(self.service).max(initial=0.0)))
+
+    def paid_within(self, service_max: float) -> np.ndarray:
+        """``paid_in_full`` with the tolerance scaled by ``service_max`` (at least 1.0) instead of this run's own."""
+        scale = max(service_max, 1.0)
         return np.asarray((self.shortfall.sum(axis=1) <= 1e-9 * scale)
                           & (self.refinancing_gap.sum(axis=1) <= 1e-9 * scale))
 
@@ -312,21 +310,33 @@ def breakeven(t: Terms, cash: np.ndarray, cut: np.ndarray, supports: list[float]
     guarantee, 0.0 is pool cash alone. Each pass runs the waterfall for 33 haircuts per support
     in one vectorised call and keeps the bracket between the last haircut that holds and the
     first that fails (h = 0 and h = 1 are on the first pass's grid); four passes narrow it to
-    ``tol`` (0.0001 percentage points).
+    ``tol`` (0.0001 percentage points). A support settled at 0 or 1 on the first pass is not run again.
     """
     points, m = 33, len(supports)
+    sup = np.asarray(supports, dtype=float)
     lo, hi = np.zeros(m), np.ones(m)
+    active = np.arange(m)  # after the first pass, only the support levels not settled at 0 or 1
+    settled_service = 0.0  # largest debt service of the settled levels' scenarios: the tolerance stays as if they ran
+    first_pass = True
     while True:
-        hs = lo[:, None] + (hi - lo)[:, None] * np.linspace(0.0, 1.0, points)[None, :]  # m x points
+        a = active
+        hs = lo[a, None] + (hi - lo)[a, None] * np.linspace(0.0, 1.0, points)[None, :]  # len(a) x points
         scaled = cash[None, :] * (1.0 - hs.reshape(-1)[:, None] * cut[None, :])
-        ok = run(t, scaled, np.repeat(np.asarray(supports, dtype=float), points)).paid_in_full.reshape(m, points)
+        r = run(t, scaled, np.repeat(sup[a], points))
+        service = np.abs(r.service).max(axis=1, initial=0.0).reshape(len(a), points)
+        ok = r.paid_within(max(settled_service, float(service.max(initial=0.0)))).reshape(len(a), points)
         ok = np.cumprod(ok, axis=1).astype(bool)  # a cut beyond the first failure does not count
         n_ok = ok.sum(axis=1)
-        first = lo == 0.0
+        first = lo[a] == 0.0
         done_zero = first & (n_ok == 0)
         done_one = first & (n_ok == points)
         k = np.clip(n_ok, 1, points - 1)
-        lo = np.where(done_zero, 0.0, np.where(done_one, 1.0, hs[np.arange(m), k - 1]))
-        hi = np.where(done_zero, 0.0, np.where(done_one, 1.0, hs[np.arange(m), k]))
-        if float((hi - lo).max()) <= tol:
+        rows = np.arange(len(a))
+        lo[a] = np.where(done_zero, 0.0, np.where(done_one, 1.0, hs[rows, k - 1]))
+        hi[a] = np.where(done_zero, 0.0, np.where(done_one, 1.0, hs[rows, k]))
+        if first_pass:  # first pass: a level settled at h = 0 (or 1) reruns only h = 0 (or 1), its first (last) column
+            settled = np.concatenate([service[done_zero, 0], service[done_one, -1]])
+            settled_service = float(settled.max(initial=0.0))
+            active, first_pass = a[~(done_zero | done_one)], False
+        if active.size == 0 or float((hi[active] - lo[active]).max()) <= tol:
             return [float(x) for x in lo]
