@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from engine.commitments import weak_cue
 from engine.models import Deal, IPAsset
 from engine.models.deal import GreenEnabling
-from engine.valuation.lives import legal_end  # one statutory-term table for facts and valuation
+from engine.valuation.lives import TERMS_FILE, legal_end  # one statutory-term table for facts and valuation
 
 COUNTING_STATUSES = ("granted", "registered", "licensed_in")
 TRADEMARK_RENEWAL_YEARS = 10
@@ -25,21 +26,21 @@ def _years_between(start: date, end: date) -> float:
     return round((end - start).days / 365.25, 2)
 
 
-def remaining_life_years(asset: IPAsset, as_of: date) -> float | None:
+def remaining_life_years(asset: IPAsset, as_of: date, terms_file: Path = TERMS_FILE) -> float | None:
     """Remaining legal life; trademarks renew, so their economic life (or 10 y) stands in."""
     if asset.kind == "trademark":
         return float(asset.economic_life_years or TRADEMARK_RENEWAL_YEARS)
-    end = legal_end(asset)
+    end = legal_end(asset, terms_file)
     if end is None:
         return float(asset.economic_life_years) if asset.economic_life_years else None
     return max(0.0, _years_between(as_of, end))
 
 
-def asset_counts(asset: IPAsset, as_of: date) -> bool:
+def asset_counts(asset: IPAsset, as_of: date, terms_file: Path = TERMS_FILE) -> bool:
     """Pending, expired and lapsed rights never count; nor does one past its end date at as_of."""
     if asset.status not in COUNTING_STATUSES:
         return False
-    end = legal_end(asset)
+    end = legal_end(asset, terms_file)
     return end is None or end >= as_of
 
 
@@ -57,8 +58,12 @@ def _enabling(gep: GreenEnabling | None) -> dict[str, Any]:
 
 
 def deal_facts(deal: Deal, as_of: date, *, evidence_base: str | None = None,
-               value_shares: Mapping[str, float] | None = None) -> list[dict[str, Any]]:
+               value_shares: Mapping[str, float] | None = None,
+               terms_file: Path = TERMS_FILE) -> list[dict[str, Any]]:
     """Every fact of one deal file (``source: deal``), ``evidence`` as ``<file>#<path>``.
+
+    ``terms_file`` is the statutory-term table the legal ends come from (a rules folder's own, when screening
+    with one), the same table the valuation uses.
 
     ``value_shares`` (asset id -> percent of pool value, from the valuation) fills
     ``asset.value_share_pct``; without it the field is absent.
@@ -100,12 +105,12 @@ def deal_facts(deal: Deal, as_of: date, *, evidence_base: str | None = None,
             coupon_pct=float(t.coupon_pct), tenor_years=t.tenor_years, amortisation=t.amortisation,
             seniority=t.seniority)
     for i, a in enumerate(deal.assets):
-        add("asset", a.id, f"assets[{i}]", kind=a.kind, status=a.status, counts=asset_counts(a, as_of),
+        add("asset", a.id, f"assets[{i}]", kind=a.kind, status=a.status, counts=asset_counts(a, as_of, terms_file),
             jurisdiction=a.jurisdiction, cpc=list(a.cpc), ipc=list(a.ipc), nice_classes=list(a.nice_classes),
             work_type=a.work_type, chain_of_title=a.chain_of_title, n_liens=len(a.liens),
             litigation_pending=a.litigation.pending, litigation_share_pct=float(a.litigation.share_at_risk_pct),
             royalty_rate_pct=None if a.royalty_rate_pct is None else float(a.royalty_rate_pct),
-            remaining_life_years=remaining_life_years(a, as_of),
+            remaining_life_years=remaining_life_years(a, as_of, terms_file),
             value_share_pct=None if a.id not in value_shares else float(value_shares[a.id]))
         for j, lic in enumerate(a.licensees):
             add("licensee", f"licensee:{a.id}:{j}", f"assets[{i}].licensees[{j}]", asset_id=a.id, name=lic.name,

@@ -31,6 +31,8 @@ from engine.scoring import score, scoring_for
 from engine.sdg import Tagger, load_tagger
 from engine.topical import focus_split, topical_passages
 from engine.valuation import value_deal
+from engine.valuation.core import rules_file
+from engine.valuation.lives import TERMS_FILE
 
 
 def _lexicon_dir(rules_root: Path | None) -> Path:
@@ -124,8 +126,9 @@ def gather(deal: Deal, documents: Sequence[Document], as_of: date, scoring: Scor
     topical, also = focus_split([p for d in documents for p in topical_passages(d, tagger)], scoring.sdg.goals)
     valuation = value_deal(deal, as_of, stress_grid=stress_grid, rules_root=rules_root)
     found = contradictions(deal, extractions, scoring.reconcile, extractor)
-    facts = normalize_kpi_facts(deal_facts(deal, as_of, value_shares={a.id: a.value_share_pct
-                                                                      for a in valuation.assets}), extractor)
+    shares = {a.id: a.value_share_pct for a in valuation.assets}
+    terms_file = rules_file(rules_root, TERMS_FILE)
+    facts = normalize_kpi_facts(deal_facts(deal, as_of, value_shares=shares, terms_file=terms_file), extractor)
     facts += metric_facts(valuation.metrics, valuation.units)
     facts += document_facts(extractions, found)
     return Gathered(facts, valuation, extractions, topical, found, also)

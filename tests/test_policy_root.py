@@ -36,3 +36,25 @@ def test_a_rules_folder_brings_its_own_lexicons_and_edits_are_seen_at_once(tmp_p
     _add_term(root, "zorblatt generation")
     assert "renewable_energy" in _categories(root, doc)  # same process: the edited lexicon is used
     assert "renewable_energy" not in _categories(DEFAULT_ROOT, doc)  # the shipped policy is untouched
+
+
+def test_a_rules_folder_brings_its_own_statutory_terms_to_the_facts_rules_see(tmp_path: Path) -> None:
+    """The legal-term table of a rules folder reaches the asset facts (remaining life) as it reaches the valuation."""
+    root = tmp_path / "rulesets"
+    shutil.copytree(DEFAULT_ROOT, root)
+    table = root / "terms" / "legal-terms.yaml"
+    text = table.read_text(encoding="utf-8")
+    row = "{kind: patent, jurisdiction: [EP, EU,"
+    assert row in text
+    table.write_text(text.replace("years: 20, from: filing, max_extension_years: 5.5, reference: eu-469-2009-13",
+                                  "years: 12, from: filing, max_extension_years: 5.5, reference: eu-469-2009-13"),
+                     encoding="utf-8")
+
+    def lives(rules: Path) -> dict[str, float]:
+        s = screen_path(SOLARIS, [], rulesets_dir=rules, as_of=AS_OF)
+        return {str(f["id"]): float(f["remaining_life_years"]) for x in s.findings for f in x.facts
+                if f.get("t") == "asset" and f.get("jurisdiction") == "EP" and "remaining_life_years" in f}
+
+    shipped, edited = lives(DEFAULT_ROOT), lives(root)
+    common = edited.keys() & shipped.keys()
+    assert common and all(edited[k] < shipped[k] for k in common)

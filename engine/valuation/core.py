@@ -55,7 +55,7 @@ def value_deal(deal: Deal, as_of: date, *, stress_grid: bool = True, rules_root:
     requested, matured = as_of, as_of >= max(maturities)
     if matured:
         as_of = deal.issue_date
-    terms_file, stress_file = _rules_file(rules_root, TERMS_FILE), _rules_file(rules_root, scenarios.SCENARIOS_FILE)
+    terms_file, stress_file = rules_file(rules_root, TERMS_FILE), rules_file(rules_root, scenarios.SCENARIOS_FILE)
     grid = build_grid(deal, max(*maturities, as_of), terms_file)
     rate, convention = deal.valuation.discount_rate_pct / 100, deal.valuation.convention
     start = grid.month_index(as_of)
@@ -140,7 +140,7 @@ def value_deal(deal: Deal, as_of: date, *, stress_grid: bool = True, rules_root:
         + _notes(deal, grid, both, t, tv, max(maturities)))
 
 
-def _rules_file(rules_root: Path | None, shipped: Path) -> Path:
+def rules_file(rules_root: Path | None, shipped: Path) -> Path:
     """``shipped``'s counterpart under ``rules_root`` (same path below ``rulesets/``) if it exists, else ``shipped``."""
     if rules_root is None:
         return shipped
