@@ -25,7 +25,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from engine import audit
 from engine.auth import CAN_SIGN_OFF
-from engine.store import screenings
+from engine.store import in_id_range, screenings
 
 State = Literal["draft", "reviewed", "approved", "rejected", "superseded"]
 Action = Literal["review", "approve", "reject", "supersede"]
@@ -205,13 +205,17 @@ def sign_off(engine: Engine, screening_id: int, action: str, actor: Actor, note:
 
 
 def _exists(conn: Connection, screening_id: int) -> None:
-    if conn.execute(sa.select(screenings.c.id).where(screenings.c.id == screening_id)).first() is None:
+    found = in_id_range(screening_id) and conn.execute(
+        sa.select(screenings.c.id).where(screenings.c.id == screening_id)).first() is not None
+    if not found:
         raise ReviewError("invalid", f"there is no stored screening #{screening_id}")
 
 
 def _check_newer(conn: Connection, screening_id: int, newer: int | None) -> None:
     if newer is None:
         raise ReviewError("invalid", "supersede needs the id of the newer screening that replaces this one")
+    if not in_id_range(newer):  # 2**70 would overflow the driver: no such row, bad input
+        raise ReviewError("invalid", f"there is no stored screening #{newer}")
     rows = {r.id: r.deal_id for r in conn.execute(sa.select(screenings.c.id, screenings.c.deal_id).where(
         screenings.c.id.in_([screening_id, newer])))}
     if newer not in rows:

@@ -102,6 +102,9 @@ def test_supersede_needs_a_newer_screening_of_the_same_deal(db):
              superseded_by=other)
     _refused("invalid", "there is no stored screening #99999", engine, second, "supersede", RITA,
              superseded_by=99999)
+    for beyond in (2**70, 2**63, -1):  # no 64-bit key: refused as bad input, never sent to the driver (overflow)
+        _refused("invalid", f"there is no stored screening #{beyond}", engine, second, "supersede", RITA,
+                 superseded_by=beyond)
     review.sign_off(engine, second, "review", RITA)
     review.sign_off(engine, second, "approve", REX)
     event = review.sign_off(engine, second, "supersede", RITA, superseded_by=third)
