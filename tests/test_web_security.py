@@ -292,6 +292,22 @@ def test_passwords_are_scrypt_hashes_and_short_ones_are_refused(tmp_path: Path) 
     app.extensions["ipsdg"].store.close()
 
 
+def test_an_unknown_name_costs_one_scrypt_like_a_known_one(tmp_path: Path, monkeypatch) -> None:
+    app = make_app(tmp_path)
+    engine = app.extensions["ipsdg"].store.engine
+    auth.add_user(engine, "ann", "admin", PASSWORD)
+    auth.authenticate(engine, "nobody", PASSWORD)  # the dummy hash is made once, on the first unknown name
+    calls = []
+    real = hashlib.scrypt
+    monkeypatch.setattr(auth.hashlib, "scrypt", lambda *a, **k: calls.append(1) or real(*a, **k))
+    for name in ("nobody", "someone else", "ann"):
+        calls.clear()
+        assert auth.authenticate(engine, name, PASSWORD + "x") is None
+        assert len(calls) == 1, name
+    assert auth.authenticate(engine, "nobody", "") is None
+    app.extensions["ipsdg"].store.close()
+
+
 # --- ipsdg users / serve ------------------------------------------------------------------------
 
 def test_users_cli_adds_lists_and_issues_tokens(tmp_path: Path) -> None:
