@@ -236,6 +236,32 @@ def test_reviewer_cannot_screen_and_is_refused_before_any_work(secured) -> None:
     assert secured.extensions["ipsdg"].store.count() == 0
 
 
+def test_a_reviewers_upload_is_refused_before_the_files_are_read(secured, monkeypatch) -> None:
+    import web.api
+    import web.blueprints.screenings
+    import web.uploads
+
+    def read(*_args, **_kwargs):
+        pytest.fail("an upload was read before the role check")
+
+    for module in (web.api, web.blueprints.screenings, web.uploads):
+        monkeypatch.setattr(module, "read_deal_upload", read)
+        monkeypatch.setattr(module, "read_document_uploads", read)
+    monkeypatch.setattr(web.uploads, "read_bytes", read)
+    token = auth.create_token(secured.extensions["ipsdg"].store.engine, "vera", "notebook")
+    files = {**deal_form(), "documents": (io.BytesIO(b"%PDF-1.4 not read"), "circular.pdf")}
+    api = secured.test_client().post("/api/v1/screenings", data=files, content_type="multipart/form-data",
+                                     headers={"Authorization": f"Bearer {token}"})
+    assert api.status_code == 403
+    client = secured.test_client()
+    sign_in(client, "vera")
+    files = {**deal_form(), "documents": (io.BytesIO(b"%PDF-1.4 not read"), "circular.pdf"),
+             "csrf_token": csrf_of(client)}
+    page = client.post("/screenings/new", data=files, content_type="multipart/form-data")
+    assert page.status_code == 403
+    assert secured.extensions["ipsdg"].store.count() == 0
+
+
 def test_token_is_stored_hashed_and_names_the_screener(secured, tmp_path: Path) -> None:
     engine = secured.extensions["ipsdg"].store.engine
     token = auth.create_token(engine, "rita", "notebook")

@@ -17,6 +17,7 @@ from engine.models.screening import Screening
 from engine.portfolio import compare as comparison
 from web import runs
 from web.api.openapi import spec
+from web.auth import screening_user
 from web.errors import api_error
 from web.services import services
 from web.templating import shown_path
@@ -45,6 +46,7 @@ def _stored_json(screening_id: int, stored: Any) -> dict[str, Any]:
 def create_screening() -> Any:
     """A JSON deal as the body, or multipart with a ``deal`` file and ``documents`` files."""
     user = request.values.get("user")
+    screening_user(user)  # before any upload is read: a reviewer or a signed-out caller is refused at once
     as_of = runs.parse_as_of(request.values.get("as_of"))
     if request.mimetype == "application/json":
         text = request.get_data(as_text=True)

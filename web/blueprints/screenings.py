@@ -11,7 +11,7 @@ from engine.errors import InputError, Problem
 from engine.models.screening import Screening
 from engine.portfolio import compare as comparison
 from web import runs
-from web.auth import review_actor
+from web.auth import review_actor, screening_user
 from web.services import services
 from web.templating import render
 from web.uploads import read_deal_upload, read_document_uploads
@@ -36,6 +36,7 @@ def new() -> str:
 def create() -> Any:
     form = request.form
     user = form.get("user")
+    screening_user(user)  # before any upload is read: a reviewer or a signed-out caller is refused at once
     try:
         as_of = runs.parse_as_of(form.get("as_of"))
         deal_file = request.files.get("deal")
