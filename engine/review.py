@@ -64,9 +64,10 @@ screening_notes = sa.Table(
 
 
 class ReviewError(ValueError):
-    """A sign-off that cannot be made; ``kind`` is ``forbidden`` (who) or ``conflict`` (the state)."""
+    """A sign-off that cannot be made; ``kind`` is ``forbidden`` (who), ``conflict`` (the state), ``invalid``
+    (the input) or ``missing`` (no such screening)."""
 
-    def __init__(self, kind: Literal["forbidden", "conflict", "invalid"], message: str):
+    def __init__(self, kind: Literal["forbidden", "conflict", "invalid", "missing"], message: str):
         super().__init__(message)
         self.kind = kind
 
@@ -208,7 +209,7 @@ def _exists(conn: Connection, screening_id: int) -> None:
     found = in_id_range(screening_id) and conn.execute(
         sa.select(screenings.c.id).where(screenings.c.id == screening_id)).first() is not None
     if not found:
-        raise ReviewError("invalid", f"there is no stored screening #{screening_id}")
+        raise ReviewError("missing", f"there is no stored screening #{screening_id}")
 
 
 def _check_newer(conn: Connection, screening_id: int, newer: int | None) -> None:
@@ -228,13 +229,13 @@ def _check_newer(conn: Connection, screening_id: int, newer: int | None) -> None
 def add_note(engine: Engine, screening_id: int, actor: Actor, text: str) -> Note:
     """Any user (any role) may annotate a screening; the note is kept with who and when, and audited."""
     text = text.strip()
-    if not text:
-        raise ReviewError("invalid", "the note is empty; write what you want to record")
-    if len(text) > MAX_NOTE:
-        raise ReviewError("invalid", f"the note has {len(text)} characters; the limit is {MAX_NOTE}")
-    note = Note(screening_id, actor.name, actor.role, datetime.now(UTC), text)
     with engine.begin() as conn:
-        _exists(conn, screening_id)
+        _exists(conn, screening_id)  # first: no such screening is "missing" whatever the text
+        if not text:
+            raise ReviewError("invalid", "the note is empty; write what you want to record")
+        if len(text) > MAX_NOTE:
+            raise ReviewError("invalid", f"the note has {len(text)} characters; the limit is {MAX_NOTE}")
+        note = Note(screening_id, actor.name, actor.role, datetime.now(UTC), text)
         conn.execute(sa.insert(screening_notes).values(screening_id=screening_id, author=note.author,
                                                        role=note.role, at=note.at, text=note.text))
         audit.record(conn, actor.name, audit.SCREENING_NOTE, f"screening:{screening_id}", {"chars": len(text)})

@@ -81,6 +81,9 @@ def test_refusals_are_pages_with_the_reason(local):
     empty = _post(client, f"/screenings/{first}/notes", text="  ")
     assert empty.status_code == 422
     assert _post(client, "/screenings/99999/signoff", action="review").status_code == 404
+    assert _post(client, f"/screenings/{2**70}/signoff", action="review").status_code == 404
+    for text in ("lost", " "):  # the engine says the screening is missing; no separate lookup in the page
+        assert _post(client, "/screenings/99999/notes", text=text).status_code == 404
     assert client.post(f"/screenings/{first}/signoff", data={"action": "review"}).status_code == 400  # no CSRF
 
 
