@@ -25,7 +25,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from engine import audit
 from engine.auth import CAN_SIGN_OFF
-from engine.store import in_id_range, screenings
+from engine.store import aware, in_id_range, screenings
 
 State = Literal["draft", "reviewed", "approved", "rejected", "superseded"]
 Action = Literal["review", "approve", "reject", "supersede"]
@@ -146,10 +146,10 @@ def refusal(actor: Actor, current: Review, action: str) -> ReviewError | None:
 
 
 def _load(conn: Connection, screening_id: int) -> Review:
-    events = [SignOff(r.screening_id, r.seq, r.state, r.actor, r.role, _aware(r.at), r.note, r.superseded_by)
+    events = [SignOff(r.screening_id, r.seq, r.state, r.actor, r.role, aware(r.at), r.note, r.superseded_by)
               for r in conn.execute(sa.select(screening_signoffs).where(
                   screening_signoffs.c.screening_id == screening_id).order_by(screening_signoffs.c.seq))]
-    notes = [Note(r.screening_id, r.author, r.role, _aware(r.at), r.text)
+    notes = [Note(r.screening_id, r.author, r.role, aware(r.at), r.text)
              for r in conn.execute(sa.select(screening_notes).where(
                  screening_notes.c.screening_id == screening_id).order_by(screening_notes.c.id))]
     return Review(screening_id, events, notes)
@@ -240,7 +240,3 @@ def add_note(engine: Engine, screening_id: int, actor: Actor, text: str) -> Note
                                                        role=note.role, at=note.at, text=note.text))
         audit.record(conn, actor.name, audit.SCREENING_NOTE, f"screening:{screening_id}", {"chars": len(text)})
     return note
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)

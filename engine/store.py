@@ -249,13 +249,13 @@ def _summaries(conn: Connection, rows: Sequence[Any]) -> list[ScreeningSummary]:
                               .order_by(screening_rulesets.c.name)).mappings():
             sets[r["screening_id"]].append(StoredRuleset(name=r["name"], version=r["version"], hash=r["hash"]))
     return [ScreeningSummary(
-        id=row["id"], created_at=_aware(row["created_at"]), user=row["user"], deal_id=row["deal_id"],
+        id=row["id"], created_at=aware(row["created_at"]), user=row["user"], deal_id=row["deal_id"],
         deal_name=row["deal_name"], label=row["label"], as_of=row["as_of"], verdict=row["verdict"],
         grade=row["grade"], esg_score=row["esg_score"], deal_filename=row["deal_filename"],
         documents=docs[row["id"]], rulesets=sets[row["id"]]) for row in rows]
 
 
-def _aware(value: datetime) -> datetime:
+def aware(value: datetime) -> datetime:
     """SQLite drops the time zone; every stored time is UTC."""
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
