@@ -12,6 +12,7 @@ creates what is missing, and the Alembic baseline (migrations/) creates the same
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import secrets
@@ -97,6 +98,12 @@ def check_password(password: str, stored: str | None) -> bool:
     return hmac.compare_digest(got.hex(), digest)
 
 
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash of a random secret, made once (on the first unknown name): checking against it costs one scrypt."""
+    return hash_password(secrets.token_urlsafe(32))
+
+
 def _token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -143,9 +150,9 @@ def authenticate(engine: Engine, name: str, password: str) -> User | None:
         row = conn.execute(sa.select(users.c.id, users.c.name, users.c.role, users.c.password_hash)
                            .where(users.c.name == name, users.c.disabled.is_(False))).first()
     if row is None:
-        check_password(password, hash_password("not a user"))  # no timing difference for unknown names
+        check_password(password, _dummy_hash())  # one scrypt, as for a known name: no timing difference
         return None
-    return _user(row) if check_password(password, row[3]) else None
+    return _user(row) if check_password(password, row[3] or _dummy_hash()) else None
 
 
 def create_token(engine: Engine, name: str, label: str) -> str:

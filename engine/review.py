@@ -25,7 +25,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from engine import audit
 from engine.auth import CAN_SIGN_OFF
-from engine.store import screenings
+from engine.store import aware, in_id_range, screenings
 
 State = Literal["draft", "reviewed", "approved", "rejected", "superseded"]
 Action = Literal["review", "approve", "reject", "supersede"]
@@ -64,9 +64,10 @@ screening_notes = sa.Table(
 
 
 class ReviewError(ValueError):
-    """A sign-off that cannot be made; ``kind`` is ``forbidden`` (who) or ``conflict`` (the state)."""
+    """A sign-off that cannot be made; ``kind`` is ``forbidden`` (who), ``conflict`` (the state), ``invalid``
+    (the input) or ``missing`` (no such screening)."""
 
-    def __init__(self, kind: Literal["forbidden", "conflict", "invalid"], message: str):
+    def __init__(self, kind: Literal["forbidden", "conflict", "invalid", "missing"], message: str):
         super().__init__(message)
         self.kind = kind
 
@@ -145,10 +146,10 @@ def refusal(actor: Actor, current: Review, action: str) -> ReviewError | None:
 
 
 def _load(conn: Connection, screening_id: int) -> Review:
-    events = [SignOff(r.screening_id, r.seq, r.state, r.actor, r.role, _aware(r.at), r.note, r.superseded_by)
+    events = [SignOff(r.screening_id, r.seq, r.state, r.actor, r.role, aware(r.at), r.note, r.superseded_by)
               for r in conn.execute(sa.select(screening_signoffs).where(
                   screening_signoffs.c.screening_id == screening_id).order_by(screening_signoffs.c.seq))]
-    notes = [Note(r.screening_id, r.author, r.role, _aware(r.at), r.text)
+    notes = [Note(r.screening_id, r.author, r.role, aware(r.at), r.text)
              for r in conn.execute(sa.select(screening_notes).where(
                  screening_notes.c.screening_id == screening_id).order_by(screening_notes.c.id))]
     return Review(screening_id, events, notes)
@@ -205,13 +206,17 @@ def sign_off(engine: Engine, screening_id: int, action: str, actor: Actor, note:
 
 
 def _exists(conn: Connection, screening_id: int) -> None:
-    if conn.execute(sa.select(screenings.c.id).where(screenings.c.id == screening_id)).first() is None:
-        raise ReviewError("invalid", f"there is no stored screening #{screening_id}")
+    found = in_id_range(screening_id) and conn.execute(
+        sa.select(screenings.c.id).where(screenings.c.id == screening_id)).first() is not None
+    if not found:
+        raise ReviewError("missing", f"there is no stored screening #{screening_id}")
 
 
 def _check_newer(conn: Connection, screening_id: int, newer: int | None) -> None:
     if newer is None:
         raise ReviewError("invalid", "supersede needs the id of the newer screening that replaces this one")
+    if not in_id_range(newer):  # 2**70 would overflow the driver: no such row, bad input
+        raise ReviewError("invalid", f"there is no stored screening #{newer}")
     rows = {r.id: r.deal_id for r in conn.execute(sa.select(screenings.c.id, screenings.c.deal_id).where(
         screenings.c.id.in_([screening_id, newer])))}
     if newer not in rows:
@@ -224,18 +229,14 @@ def _check_newer(conn: Connection, screening_id: int, newer: int | None) -> None
 def add_note(engine: Engine, screening_id: int, actor: Actor, text: str) -> Note:
     """Any user (any role) may annotate a screening; the note is kept with who and when, and audited."""
     text = text.strip()
-    if not text:
-        raise ReviewError("invalid", "the note is empty; write what you want to record")
-    if len(text) > MAX_NOTE:
-        raise ReviewError("invalid", f"the note has {len(text)} characters; the limit is {MAX_NOTE}")
-    note = Note(screening_id, actor.name, actor.role, datetime.now(UTC), text)
     with engine.begin() as conn:
-        _exists(conn, screening_id)
+        _exists(conn, screening_id)  # first: no such screening is "missing" whatever the text
+        if not text:
+            raise ReviewError("invalid", "the note is empty; write what you want to record")
+        if len(text) > MAX_NOTE:
+            raise ReviewError("invalid", f"the note has {len(text)} characters; the limit is {MAX_NOTE}")
+        note = Note(screening_id, actor.name, actor.role, datetime.now(UTC), text)
         conn.execute(sa.insert(screening_notes).values(screening_id=screening_id, author=note.author,
                                                        role=note.role, at=note.at, text=note.text))
         audit.record(conn, actor.name, audit.SCREENING_NOTE, f"screening:{screening_id}", {"chars": len(text)})
     return note
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)

@@ -85,6 +85,14 @@ def sqlite_url(path: str | Path) -> str:
     return f"sqlite:///{Path(path).resolve()}"
 
 
+MAX_ID = 2**63 - 1  # the largest 64-bit key; a larger integer matches no row (and the driver would overflow)
+
+
+def in_id_range(value: int) -> bool:
+    """Whether an integer can be a stored row id (1 .. 2**63-1): query only then."""
+    return 0 < value <= MAX_ID
+
+
 def clean_user(user: str | None) -> str:
     """Who screened: free text from a form or API call, trimmed; empty means anonymous."""
     text = " ".join((user or "").split())[:MAX_USER_LENGTH]
@@ -154,7 +162,7 @@ class Store:
 
     def get(self, screening_id: int) -> StoredScreening | None:
         """One stored screening with every input, or None if there is no such id."""
-        if not 0 < screening_id < 2**63:  # beyond a 64-bit key no row exists (and the driver would overflow)
+        if not in_id_range(screening_id):
             return None
         with self._engine.connect() as conn:
             row = conn.execute(sa.select(screenings).where(screenings.c.id == screening_id)).mappings().first()
@@ -166,7 +174,7 @@ class Store:
 
     def summaries(self, *, deal_id: str | None = None, limit: int = 100, offset: int = 0) -> list[ScreeningSummary]:
         """Stored screenings, newest first."""
-        if offset >= 2**63:  # past any 64-bit row count (a page number in the billions of billions): nothing
+        if offset > MAX_ID:  # past any 64-bit row count (a page number in the billions of billions): nothing
             return []
         query = sa.select(*_SUMMARY_COLUMNS).order_by(screenings.c.id.desc()).limit(limit).offset(offset)
         if deal_id is not None:
@@ -241,13 +249,13 @@ def _summaries(conn: Connection, rows: Sequence[Any]) -> list[ScreeningSummary]:
                               .order_by(screening_rulesets.c.name)).mappings():
             sets[r["screening_id"]].append(StoredRuleset(name=r["name"], version=r["version"], hash=r["hash"]))
     return [ScreeningSummary(
-        id=row["id"], created_at=_aware(row["created_at"]), user=row["user"], deal_id=row["deal_id"],
+        id=row["id"], created_at=aware(row["created_at"]), user=row["user"], deal_id=row["deal_id"],
         deal_name=row["deal_name"], label=row["label"], as_of=row["as_of"], verdict=row["verdict"],
         grade=row["grade"], esg_score=row["esg_score"], deal_filename=row["deal_filename"],
         documents=docs[row["id"]], rulesets=sets[row["id"]]) for row in rows]
 
 
-def _aware(value: datetime) -> datetime:
+def aware(value: datetime) -> datetime:
     """SQLite drops the time zone; every stored time is UTC."""
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 

@@ -149,6 +149,29 @@ def test_compare_page_shows_sides_and_causes(client, stored):
     assert "$min_material_share_pct 5 (from 2021-06-01) -&gt; 10 (from 2026-01-01)" in html
 
 
+def test_compare_page_parses_each_screening_once_and_hashes_each_deal_once(client, stored, monkeypatch):
+    import engine.portfolio.compare as compare_module
+    import web.blueprints.screenings as pages
+    from engine.models.screening import Screening
+
+    parsed, hashed = [], []
+    real_parse, real_hash = Screening.model_validate_json, compare_module.sha256
+
+    class Counting:
+        @staticmethod
+        def model_validate_json(data):
+            parsed.append(1)
+            return real_parse(data)
+
+    monkeypatch.setattr(pages, "Screening", Counting)
+    monkeypatch.setattr(compare_module, "Screening", Counting)
+    monkeypatch.setattr(compare_module, "sha256", lambda text: hashed.append(1) or real_hash(text))
+    _, ids, _ = stored
+    page = client.get(f"/screenings/{ids['late']}/compare/{ids['big']}")
+    assert page.status_code == 200 and "deal file acme.json (sha256" in page.get_data(as_text=True)
+    assert (len(parsed), len(hashed)) == (2, 2)
+
+
 def test_compare_page_refuses_other_deals_and_unknown_ids(client, stored):
     _, ids, _ = stored
     refused = client.get(f"/screenings/{ids['big']}/compare/{ids['other']}")

@@ -85,9 +85,12 @@ def test_states_move_only_along_the_workflow(db):
     review.sign_off(engine, first, "reject", RITA, note="no second-party opinion")
     _refused("conflict", "is rejected; review needs it to be draft", engine, first, "review", REX)
     _refused("invalid", "no sign-off action 'publish'", engine, second, "publish", REX)
-    _refused("invalid", "there is no stored screening #99999", engine, 99999, "review", REX)
-    with pytest.raises(ReviewError, match="there is no stored screening #99999"):
-        review.add_note(engine, 99999, REX, "lost")
+    _refused("missing", "there is no stored screening #99999", engine, 99999, "review", REX)
+    _refused("missing", f"there is no stored screening #{2**70}", engine, 2**70, "review", REX)
+    for text in ("lost", "  "):
+        with pytest.raises(ReviewError, match="there is no stored screening #99999") as caught:
+            review.add_note(engine, 99999, REX, text)
+        assert caught.value.kind == "missing"
     review.sign_off(engine, second, "review", RITA)
     review.sign_off(engine, second, "reject", REX)
     assert review.states(engine, [first, second, 999]) == {first: "rejected", second: "rejected", 999: "draft"}
@@ -102,6 +105,9 @@ def test_supersede_needs_a_newer_screening_of_the_same_deal(db):
              superseded_by=other)
     _refused("invalid", "there is no stored screening #99999", engine, second, "supersede", RITA,
              superseded_by=99999)
+    for beyond in (2**70, 2**63, -1):  # no 64-bit key: refused as bad input, never sent to the driver (overflow)
+        _refused("invalid", f"there is no stored screening #{beyond}", engine, second, "supersede", RITA,
+                 superseded_by=beyond)
     review.sign_off(engine, second, "review", RITA)
     review.sign_off(engine, second, "approve", REX)
     event = review.sign_off(engine, second, "supersede", RITA, superseded_by=third)

@@ -76,9 +76,14 @@ def test_refusals_are_pages_with_the_reason(local):
     assert early.status_code == 409 and "is draft; approve needs it to be reviewed" in early.get_data(as_text=True)
     older = _post(client, f"/screenings/{second}/signoff", action="supersede", superseded_by=first)
     assert older.status_code == 422 and "must be a newer screening of the same deal" in older.get_data(as_text=True)
+    huge = _post(client, f"/screenings/{first}/signoff", action="supersede", superseded_by=str(2**70))
+    assert huge.status_code == 422 and f"there is no stored screening #{2**70}" in huge.get_data(as_text=True)
     empty = _post(client, f"/screenings/{first}/notes", text="  ")
     assert empty.status_code == 422
     assert _post(client, "/screenings/99999/signoff", action="review").status_code == 404
+    assert _post(client, f"/screenings/{2**70}/signoff", action="review").status_code == 404
+    for text in ("lost", " "):  # the engine says the screening is missing; no separate lookup in the page
+        assert _post(client, "/screenings/99999/notes", text=text).status_code == 404
     assert client.post(f"/screenings/{first}/signoff", data={"action": "review"}).status_code == 400  # no CSRF
 
 

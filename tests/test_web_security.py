@@ -236,6 +236,32 @@ def test_reviewer_cannot_screen_and_is_refused_before_any_work(secured) -> None:
     assert secured.extensions["ipsdg"].store.count() == 0
 
 
+def test_a_reviewers_upload_is_refused_before_the_files_are_read(secured, monkeypatch) -> None:
+    import web.api
+    import web.blueprints.screenings
+    import web.uploads
+
+    def read(*_args, **_kwargs):
+        pytest.fail("an upload was read before the role check")
+
+    for module in (web.api, web.blueprints.screenings, web.uploads):
+        monkeypatch.setattr(module, "read_deal_upload", read)
+        monkeypatch.setattr(module, "read_document_uploads", read)
+    monkeypatch.setattr(web.uploads, "read_bytes", read)
+    token = auth.create_token(secured.extensions["ipsdg"].store.engine, "vera", "notebook")
+    files = {**deal_form(), "documents": (io.BytesIO(b"%PDF-1.4 not read"), "circular.pdf")}
+    api = secured.test_client().post("/api/v1/screenings", data=files, content_type="multipart/form-data",
+                                     headers={"Authorization": f"Bearer {token}"})
+    assert api.status_code == 403
+    client = secured.test_client()
+    sign_in(client, "vera")
+    files = {**deal_form(), "documents": (io.BytesIO(b"%PDF-1.4 not read"), "circular.pdf"),
+             "csrf_token": csrf_of(client)}
+    page = client.post("/screenings/new", data=files, content_type="multipart/form-data")
+    assert page.status_code == 403
+    assert secured.extensions["ipsdg"].store.count() == 0
+
+
 def test_token_is_stored_hashed_and_names_the_screener(secured, tmp_path: Path) -> None:
     engine = secured.extensions["ipsdg"].store.engine
     token = auth.create_token(engine, "rita", "notebook")
@@ -289,6 +315,22 @@ def test_passwords_are_scrypt_hashes_and_short_ones_are_refused(tmp_path: Path) 
     assert stored.startswith("scrypt$") and PASSWORD not in stored
     assert auth.authenticate(engine, "ann", PASSWORD) is not None
     assert auth.authenticate(engine, "ann", PASSWORD + "x") is None
+    app.extensions["ipsdg"].store.close()
+
+
+def test_an_unknown_name_costs_one_scrypt_like_a_known_one(tmp_path: Path, monkeypatch) -> None:
+    app = make_app(tmp_path)
+    engine = app.extensions["ipsdg"].store.engine
+    auth.add_user(engine, "ann", "admin", PASSWORD)
+    auth.authenticate(engine, "nobody", PASSWORD)  # the dummy hash is made once, on the first unknown name
+    calls = []
+    real = hashlib.scrypt
+    monkeypatch.setattr(auth.hashlib, "scrypt", lambda *a, **k: calls.append(1) or real(*a, **k))
+    for name in ("nobody", "someone else", "ann"):
+        calls.clear()
+        assert auth.authenticate(engine, name, PASSWORD + "x") is None
+        assert len(calls) == 1, name
+    assert auth.authenticate(engine, "nobody", "") is None
     app.extensions["ipsdg"].store.close()
 
 

@@ -57,3 +57,19 @@ def test_every_page_with_a_posting_form_loads_the_guard_script(app):
     script = client.get("/static/forms.js")
     assert script.status_code == 200 and b"dataset.sent" in script.get_data()
     script.close()
+
+
+def test_shown_paths_resolve_the_roots_once_per_rules_folder(app, tmp_path):
+    from pathlib import Path
+
+    from web import templating
+
+    templating._roots.cache_clear()
+    project = Path(templating.__file__).resolve().parents[1]
+    with app.test_request_context("/"):
+        assert templating.shown_path(project / "web" / "templating.py") == "web/templating.py"
+        assert templating.shown_path(project / "engine" / "store.py") == "engine/store.py"
+        assert templating.shown_path(tmp_path / "elsewhere" / "deal.yaml") == "deal.yaml"  # never absolute
+        assert templating.shown_path(None) == ""
+    info = templating._roots.cache_info()
+    assert (info.misses, info.hits) == (1, 2)

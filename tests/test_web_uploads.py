@@ -88,3 +88,37 @@ def test_a_renamed_document_is_read_by_its_content(client, app):
     html = b"<html><body><p>The notes finance renewable energy.</p></body></html>"
     assert _post(client, (SOLARIS.read_bytes(), SOLARIS.name), [(html, "notes.txt")]).status_code == 303
     assert app.extensions["ipsdg"].store.count() == 1
+
+
+def test_a_deal_over_the_yaml_limit_is_refused_before_it_is_decoded(tmp_path, monkeypatch):
+    from werkzeug.datastructures import FileStorage
+    from werkzeug.test import encode_multipart
+
+    import web.uploads
+    from engine.yamlio import MAX_BYTES
+
+    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'big.sqlite'}",
+                      "MAX_CONTENT_LENGTH": 4 * 1024 * 1024, "UPLOAD_TMP": str(tmp_path)})
+    client = app.test_client()
+
+    def sniffed(_data):
+        pytest.fail("a deal over the limit was inspected before its size was checked")
+
+    monkeypatch.setattr(web.uploads, "sniff_media_type", sniffed)
+    big = b"id: big\n" + b"#" * (2 * 1024 * 1024) + b"\n"
+    wording = f"the file is {len(big):,} bytes; the limit is {MAX_BYTES:,}"
+    def multipart(path: str, **fields):  # encoded in memory: the test client would spool 2 MB to a temp file
+        boundary, body = encode_multipart({**fields, "deal": FileStorage(io.BytesIO(big), "big.yaml")})
+        return client.post(path, data=body, content_type=f"multipart/form-data; boundary={boundary}")
+
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/screenings/new").get_data(as_text=True))
+    page = multipart("/screenings/new", csrf_token=token.group(1))
+    assert page.status_code == 422 and "too_large" in page.get_data(as_text=True)
+    assert wording in page.get_data(as_text=True)
+    for response in (multipart("/api/v1/screenings"),
+                     client.post("/api/v1/screenings", data=big, content_type="application/json")):
+        assert response.status_code == 422
+        [problem] = response.get_json()["error"]["problems"]
+        assert problem["code"] == "too_large" and wording in problem["message"], problem
+    assert app.extensions["ipsdg"].store.count() == 0
+    app.extensions["ipsdg"].store.close()

@@ -7,6 +7,7 @@ own globals so the report's shared Environment is never mutated.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -38,13 +39,19 @@ def shown_path(path: str | Path | None) -> str:
     from web.services import services
 
     rules_dir = services().rulesets_dir
-    roots = [Path(rules_dir).resolve().parent] if rules_dir else []
-    for root in [*roots, Path(__file__).resolve().parents[1]]:
+    for root in _roots(str(rules_dir) if rules_dir else None):
         try:
             return p.resolve().relative_to(root).as_posix()
         except ValueError:
             continue
     return p.name
+
+
+@functools.lru_cache(maxsize=16)
+def _roots(rules_dir: str | None) -> tuple[Path, ...]:
+    """Where shown paths are relative to, resolved once per rules folder: its parent, then the project."""
+    project = Path(__file__).resolve().parents[1]
+    return (Path(rules_dir).resolve().parent, project) if rules_dir else (project,)
 
 
 def render(name: str, **context: Any) -> str:

@@ -21,6 +21,7 @@ from engine import errors
 from engine.documents import TEXT, read_bytes, sniff_media_type
 from engine.errors import InputError, Problem
 from engine.models.disclosures import Document
+from engine.yamlio import MAX_BYTES
 from web.services import DEAL_SUFFIXES
 
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f]")
@@ -43,6 +44,14 @@ class DealUpload:
         return self.name.lower().endswith(".json")
 
 
+def check_deal_size(size: int, name: str) -> None:
+    """Refuse a deal over yamlio's limit as soon as its bytes are in, before any decoding or parsing (the
+    same problem engine/yamlio.py reports)."""
+    if size > MAX_BYTES:
+        raise InputError.single(errors.TOO_LARGE, f"the file is {size:,} bytes; the limit is {MAX_BYTES:,}", name,
+                                hint="split the input, or trim what the screening does not read")
+
+
 def read_deal_upload(upload: FileStorage) -> DealUpload:
     """A deal file must be UTF-8 YAML or JSON text; anything else is one clear problem."""
     name = display_name(upload.filename, "deal.yaml")
@@ -52,6 +61,7 @@ def read_deal_upload(upload: FileStorage) -> DealUpload:
         what = f"a {suffix!r} file" if suffix else "a file without an extension"
         raise InputError.single(errors.UNSUPPORTED_FILE, f"a deal file must be YAML or JSON, not {what}", name,
                                 hint="upload a .yaml, .yml or .json deal file")
+    check_deal_size(len(data), name)
     if not data.strip():
         raise InputError.single(errors.EMPTY_FILE, "the file is empty", name)
     if sniff_media_type(data) != TEXT:

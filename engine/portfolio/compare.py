@@ -52,10 +52,10 @@ def rules_hash(stored: StoredScreening) -> str:
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:12]
 
 
-def _side(stored: StoredScreening, s: Screening) -> CompareSide:
+def _side(stored: StoredScreening, s: Screening, deal_sha256: str) -> CompareSide:
     m = stored.summary
     return CompareSide(screening_id=m.id, as_of=m.as_of, screened_at=m.created_at, user=m.user,
-                       deal_filename=m.deal_filename, deal_sha256=sha256(stored.deal_text), documents=m.documents,
+                       deal_filename=m.deal_filename, deal_sha256=deal_sha256, documents=m.documents,
                        rulesets=m.rulesets, rules_hash=rules_hash(stored), scoring_version=s.scoring_version,
                        verdict=s.verdict, grade=s.grade,
                        esg_score=float(s.esg_score))
@@ -70,20 +70,24 @@ def compare(old: StoredScreening, new: StoredScreening) -> Comparison:
     a = Screening.model_validate_json(old.screening_json)
     b = Screening.model_validate_json(new.screening_json)
     sa_, sb = snapshot(a), snapshot(b)
-    inputs = input_changes(old, new)
+    deals = sha256(old.deal_text), sha256(new.deal_text)  # each deal file hashed once (up to 1 MiB each)
+    inputs = input_changes(old, new, deals)
     moves = ruleset_moves(old, new)
     return Comparison(
-        deal_id=b.deal_id, deal_name=b.deal_name, old=_side(old, a), new=_side(new, b),
+        deal_id=b.deal_id, deal_name=b.deal_name, old=_side(old, a, deals[0]), new=_side(new, b, deals[1]),
         opinions=_opinions(sa_, sb), sdg=_sdg(a, b), checks=_checks(a, b, sa_, sb, inputs, moves),
         findings=finding_changes(a, b, sa_, sb, inputs, moves), inputs=inputs, rulesets=moves)
 
 
-def input_changes(old: StoredScreening, new: StoredScreening) -> list[InputChange]:
+def input_changes(old: StoredScreening, new: StoredScreening,
+                  deal_sha256: tuple[str, str] | None = None) -> list[InputChange]:
+    """What differs in the inputs; ``deal_sha256`` is both deal files' digests if the caller has them."""
     out: list[InputChange] = []
-    if sha256(old.deal_text) != sha256(new.deal_text):
+    ha, hb = deal_sha256 or (sha256(old.deal_text), sha256(new.deal_text))
+    if ha != hb:
         out.append(InputChange(kind="deal_file", detail=(
-            f"deal file {old.summary.deal_filename} (sha256 {sha256(old.deal_text)[:12]}) -> "
-            f"{new.summary.deal_filename} (sha256 {sha256(new.deal_text)[:12]})")))
+            f"deal file {old.summary.deal_filename} (sha256 {ha[:12]}) -> "
+            f"{new.summary.deal_filename} (sha256 {hb[:12]})")))
     da = {d.name: d.sha256 for d in old.summary.documents}
     db = {d.name: d.sha256 for d in new.summary.documents}
     moved_docs = {h for h in da.values()} ^ {h for h in db.values()}

@@ -17,10 +17,11 @@ from engine.models.screening import Screening
 from engine.portfolio import compare as comparison
 from web import runs
 from web.api.openapi import spec
+from web.auth import screening_user
 from web.errors import api_error
 from web.services import services
 from web.templating import shown_path
-from web.uploads import read_deal_upload, read_document_uploads
+from web.uploads import check_deal_size, read_deal_upload, read_document_uploads
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 MAX_LIMIT = 500
@@ -45,9 +46,12 @@ def _stored_json(screening_id: int, stored: Any) -> dict[str, Any]:
 def create_screening() -> Any:
     """A JSON deal as the body, or multipart with a ``deal`` file and ``documents`` files."""
     user = request.values.get("user")
+    screening_user(user)  # before any upload is read: a reviewer or a signed-out caller is refused at once
     as_of = runs.parse_as_of(request.values.get("as_of"))
     if request.mimetype == "application/json":
-        text = request.get_data(as_text=True)
+        body = request.get_data()
+        check_deal_size(len(body), "request.json")  # before decoding: over yamlio's limit is refused at once
+        text = body.decode(errors="replace")
         return _created(runs.screen_text(text, "request.json", user=user, as_of=as_of, json_only=True))
     if request.mimetype == "multipart/form-data":
         deal_file = request.files.get("deal")

@@ -2,7 +2,7 @@
 
 Forms on the report page post here; each redirects back to the report's review panel. A refusal is a
 page with the reason: 403 (your role, or the four-eyes rule), 409 (the screening is not in a state that
-allows it), 422 (bad input, e.g. an empty note or a supersede by an older screening).
+allows it), 404 (no such screening), 422 (bad input, e.g. an empty note or a supersede by an older screening).
 """
 
 from __future__ import annotations
@@ -16,12 +16,7 @@ from web.auth import review_actor
 from web.services import services
 
 bp = Blueprint("review", __name__)
-STATUS = {"forbidden": 403, "conflict": 409, "invalid": 422}
-
-
-def _exists(screening_id: int) -> None:
-    if services().store.get(screening_id) is None:
-        abort(404, description=f"There is no stored screening #{screening_id}.")
+STATUS = {"forbidden": 403, "conflict": 409, "invalid": 422, "missing": 404}
 
 
 def _back(screening_id: int) -> Any:
@@ -34,7 +29,6 @@ def _refused(exc: review.ReviewError) -> Any:
 
 @bp.post("/screenings/<int:screening_id>/signoff")
 def sign_off(screening_id: int) -> Any:
-    _exists(screening_id)
     form = request.form
     newer = form.get("superseded_by", type=int) if form.get("action") == "supersede" else None
     try:
@@ -47,7 +41,6 @@ def sign_off(screening_id: int) -> Any:
 
 @bp.post("/screenings/<int:screening_id>/notes")
 def add_note(screening_id: int) -> Any:
-    _exists(screening_id)
     try:
         review.add_note(services().store.engine, screening_id, review_actor(), request.form.get("text", ""))
     except review.ReviewError as exc:

@@ -11,7 +11,7 @@ from engine.errors import InputError, Problem
 from engine.models.screening import Screening
 from engine.portfolio import compare as comparison
 from web import runs
-from web.auth import review_actor
+from web.auth import review_actor, screening_user
 from web.services import services
 from web.templating import render
 from web.uploads import read_deal_upload, read_document_uploads
@@ -36,6 +36,7 @@ def new() -> str:
 def create() -> Any:
     form = request.form
     user = form.get("user")
+    screening_user(user)  # before any upload is read: a reviewer or a signed-out caller is refused at once
     try:
         as_of = runs.parse_as_of(form.get("as_of"))
         deal_file = request.files.get("deal")
@@ -78,10 +79,16 @@ def history() -> str:
                   previous=store.previous_ids(ids), states=review.states(store.engine, ids))
 
 
-def _stored(screening_id: int) -> tuple[Any, Screening]:
+def _row(screening_id: int) -> Any:
+    """The stored screening, not parsed; 404 if there is none."""
     stored = services().store.get(screening_id)
     if stored is None:
         abort(404, description=f"There is no stored screening #{screening_id}.")
+    return stored
+
+
+def _stored(screening_id: int) -> tuple[Any, Screening]:
+    stored = _row(screening_id)
     return stored, Screening.model_validate_json(stored.screening_json)
 
 
@@ -112,8 +119,7 @@ def compare(a: int, b: int) -> Any:
     """Two screenings of one deal side by side, the earlier stored one as "before" (a reversed URL is turned)."""
     if a > b:
         return redirect(url_for("screenings.compare", a=b, b=a), code=308)
-    old, _ = _stored(a)
-    new, _ = _stored(b)
+    old, new = _row(a), _row(b)  # compare parses each screening once
     try:
         result = comparison.compare(old, new)
     except comparison.NotComparable as exc:
